@@ -1,0 +1,39 @@
+"""Sessions: tests (the README's test command), lint (ruff), bench (benchmarks/)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole suite, on two workers (CI machines have two cores)."""
+    session.install("-e", ".[test]")
+    workers = os.environ.get("PYTEST_WORKERS", "2")
+    session.run("pytest", "-n", workers, "--dist", "loadfile", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", "scaffolder", "tests", "benchmarks", "noxfile.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Every benchmark prints ratios against a baseline measured in the same run."""
+    session.install("-e", ".[test]")
+    only = session.posargs
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        if only and not any(o in script.name for o in only):
+            continue
+        session.log(f"== {script.name}")
+        session.run("python", str(script))

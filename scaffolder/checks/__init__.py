@@ -1,0 +1,1 @@
+"""Data checks: the assertion catalogue, the compiler (contract -> one SQL), sources, the run."""

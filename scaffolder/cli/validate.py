@@ -1,0 +1,93 @@
+"""`validate`, `explain` and `schema`: the contract itself."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scaffolder.cli.common import add_format, add_mesh_root
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="validate contracts (YAML, schema, meaning, mesh policy)",
+                       description="Validate data product contracts: YAML syntax, the JSON Schema, "
+                       "meaning (types, constraints, checks) and the mesh's governance policy. "
+                       "Every error is reported as PATH:LINE:COL: message [rule-id].")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="contract files, folders or globs (default: every contract of the mesh)")
+    add_format(p, "text", "json", "github")
+    add_mesh_root(p)
+    p.add_argument("--no-policy", action="store_true", help="skip the mesh's governance policy (stage 4)")
+    p.set_defaults(run=run_validate)
+
+    e = sub.add_parser("explain", help="say in plain words what a contract promises")
+    e.add_argument("path", metavar="CONTRACT")
+    add_format(e, "text", "json")
+    e.set_defaults(run=run_explain)
+
+    s = sub.add_parser("schema", help="print the contract's JSON Schema (for editors)")
+    s.add_argument("--mesh", action="store_true", help="print the schema of mesh.yaml instead")
+    s.set_defaults(run=run_schema)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from scaffolder.contract.discover import expand
+    from scaffolder.contract.policy import load_mesh
+    from scaffolder.contract.validate import validate_file
+    from scaffolder.report.annotations import annotation
+    from scaffolder.report.finding import Severity, has_errors
+    from scaffolder.report.output import dumps
+
+    mesh = load_mesh(Path(args.mesh_root) if args.mesh_root else None)
+    files = expand(args.paths, mesh)
+    results = [validate_file(f, None if args.no_policy else mesh) for f in files]
+    mesh_findings = mesh.findings
+    ok = not has_errors(mesh_findings) and all(r.ok for r in results)
+    if args.format == "json":
+        print(dumps({"ok": ok, "mesh": {"path": mesh.path, "findings": [f.to_json() for f in mesh_findings]},
+                     "contracts": [r.to_json() for r in results]}))
+    elif args.format == "github":
+        for f in [*mesh_findings, *(f for r in results for f in r.findings)]:
+            print(annotation(f))
+    else:
+        for f in mesh_findings:
+            print(f.text())
+        for r in results:
+            for f in r.findings:
+                print(f.text())
+        errors = sum(f.severity is Severity.ERROR for r in results for f in r.findings)
+        warnings = sum(f.severity is Severity.WARNING for r in results for f in r.findings)
+        bad = sum(not r.ok for r in results)
+        if not files:
+            print(f"no contracts found under {mesh.root} (globs: {', '.join(mesh.contracts)})")
+        else:
+            word = "contract" if len(files) == 1 else "contracts"
+            verdict = "all valid" if ok else f"{bad} invalid"
+            print(f"{len(files)} {word} checked: {verdict} ({errors} errors, {warnings} warnings)")
+    return 0 if ok else 1
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from scaffolder.contract.explain import explain, explain_json
+    from scaffolder.contract.validate import validate_file
+    from scaffolder.errors import UsageError
+    from scaffolder.report.output import dumps
+
+    if not Path(args.path).is_file():
+        raise UsageError(f"{args.path}: no such file")
+    result = validate_file(args.path)
+    for f in result.findings:
+        print(f.text())
+    if result.contract is None or not result.ok:
+        return 1
+    print(dumps(explain_json(result.contract)) if args.format == "json" else explain(result.contract))
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    import json
+    from importlib import resources
+
+    name = "mesh_schema.json" if args.mesh else "schema.json"
+    print(json.dumps(json.loads(resources.files("scaffolder.contract").joinpath(name).read_text("utf-8")), indent=2))
+    return 0

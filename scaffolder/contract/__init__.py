@@ -1,0 +1,1 @@
+"""The data product contract: loading with positions, the typed model, validation."""

@@ -1,0 +1,249 @@
+"""Read a YAML file into plain data while keeping every node's line and column.
+
+ruamel.yaml's round-trip loader knows where each node stands; we copy that
+into a flat map keyed by path so that every later stage (schema, meaning,
+changes) can point a user at the exact line. Limits that protect against
+hostile input (size, aliases, nesting) are enforced here, before anything
+walks the tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.report.finding import Finding, Location
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 1000
+MAX_NODES = 200_000  # after alias expansion: a "billion laughs" stops here
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A loaded YAML mapping: plain data plus where every node came from."""
+
+    path: str
+    text: str
+    data: dict[str, Any]
+    value_pos: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """The 1-based (line, col) of `path`, or of its nearest located ancestor."""
+        table = self.key_pos if key else self.value_pos
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if key and p in self.value_pos:
+                return self.value_pos[p]
+            p = p[:-1]
+        return self.value_pos.get((), (1, 1))
+
+    def location(self, path: PathKey, *, key: bool = False, json_path: str | None = None) -> Location:
+        line, col = self.pos(path, key=key)
+        return Location(self.path, line, col, json_path if json_path is not None else to_json_path(path))
+
+
+class LoadError(Exception):
+    """The file could not be read as a YAML mapping; carries the located findings."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.text() for f in findings))
+        self.findings = findings
+
+
+def to_json_path(path: PathKey) -> str:
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _fail(path: str, rule: str, message: str, line: int = 1, col: int = 1) -> LoadError:
+    return LoadError([Finding(rule, message, location=Location(path, line, col, "$"))])
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file as UTF-8 text, refusing files that are too large or binary."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise _fail(str(path), "file-unreadable", f"cannot read file: {exc.strerror}") from None
+    if size > MAX_BYTES:
+        raise _fail(str(path), "file-too-large", f"file is {size:,} bytes; contracts are limited to {MAX_BYTES:,}")
+    raw = p.read_bytes()
+    return decode(str(path), raw)
+
+
+def decode(path: str, raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise _fail(path, "file-too-large", f"file is {len(raw):,} bytes; contracts are limited to {MAX_BYTES:,}")
+    nul = raw.find(b"\x00")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        raise _fail(path, "file-not-text", "file is not UTF-8 text (binary data?)", line, col) from None
+    if nul >= 0:
+        line, col = _line_col(raw, nul)
+        raise _fail(path, "file-not-text", "file contains a NUL byte (binary data?)", line, col)
+    return text
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def load_file(path: str | Path) -> Document:
+    return load_text(read_text(path), str(path))
+
+
+def load_text(text: str, path: str = "<input>") -> Document:
+    """Parse YAML text into a Document; raise LoadError with located findings."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise _fail(path, "file-too-large", f"file is larger than {MAX_BYTES:,} bytes")
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise _fail(path, "yaml-empty", "file is empty: expected a contract mapping (apiVersion, kind, metadata, spec)")
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        if "*" in text:
+            _check_alias_count(yaml, text, path)
+        node = yaml.load(text)
+    except LoadError:
+        raise
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        rule = "yaml-duplicate-key" if "duplicate key" in str(exc.problem or "") else "yaml-syntax"
+        problem = _one_line(exc.problem or exc.context or "invalid YAML")
+        if rule == "yaml-duplicate-key":
+            problem = f"duplicate key {_dup_key(exc)}".rstrip()
+        raise _fail(path, rule, problem, line, col) from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _fail(path, "yaml-syntax", _one_line(str(exc)), line, col) from None
+    except RecursionError:
+        raise _fail(path, "yaml-too-deep", "document nests too deeply") from None
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        # ruamel raises plain errors for a few malformed inputs (bad timestamps, tags)
+        raise _fail(path, "yaml-syntax", f"cannot parse YAML: {_one_line(str(exc))}") from None
+
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(node, CommentedMap):
+        kind = "a list" if isinstance(node, list) else ("empty" if node is None else f"a {type(node).__name__}")
+        raise _fail(path, "yaml-not-mapping", f"document is {kind}; expected a mapping with apiVersion, kind, metadata and spec")
+    doc = Document(path=path, text=text, data={})
+    walker = _Walker(doc)
+    try:
+        doc.data = walker.walk(node, ())
+    except RecursionError:
+        raise _fail(path, "yaml-too-deep", "document nests too deeply") from None
+    doc.value_pos.setdefault((), (1, 1))
+    return doc
+
+
+def _dup_key(exc: Any) -> str:
+    text = str(exc.problem or "")
+    # ruamel: 'found duplicate key "name" with value "x" (original value: "y")'
+    start = text.find('"')
+    end = text.find('"', start + 1)
+    return f'"{text[start + 1:end]}"' if start >= 0 and end > start else ""
+
+
+def _one_line(msg: str) -> str:
+    return " ".join(str(msg).split())
+
+
+def _check_alias_count(yaml: Any, text: str, path: str) -> None:
+    from ruamel.yaml.events import AliasEvent
+
+    count = 0
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent):
+            count += 1
+            if count > MAX_ALIASES:
+                mark = event.start_mark
+                raise _fail(
+                    path, "yaml-too-many-aliases",
+                    f"more than {MAX_ALIASES} aliases: refusing a possible alias bomb",
+                    mark.line + 1, mark.column + 1,
+                )
+
+
+class _Walker:
+    """Copy a ruamel tree into plain Python, recording positions and counting nodes."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.nodes = 0
+        self.seen: set[PathKey] = set()
+
+    def _count(self, path: PathKey) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            line, col = self.doc.pos(path)
+            raise _fail(self.doc.path, "yaml-too-many-aliases",
+                        f"document expands to more than {MAX_NODES:,} nodes through aliases: refusing a possible alias bomb",
+                        line, col)
+
+    def walk(self, node: Any, path: PathKey) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        self._count(path)
+        if isinstance(node, CommentedMap):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                skey = "null" if key is None else str(key) if not isinstance(key, str) else key
+                if isinstance(key, bool):
+                    skey = "true" if key else "false"
+                child = (*path, skey)
+                try:
+                    kl, kc = node.lc.key(key)
+                    self.doc.key_pos[child] = (kl + 1, kc + 1)
+                    vl, vc = node.lc.value(key)
+                    self.doc.value_pos[child] = (vl + 1, vc + 1)
+                except (KeyError, TypeError, AttributeError):
+                    pass  # merged keys (<<) have no position of their own
+                out[skey] = self.walk(value, child)
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, value in enumerate(node):
+                child = (*path, i)
+                try:
+                    il, ic = node.lc.item(i)
+                    self.doc.value_pos[child] = (il + 1, ic + 1)
+                    self.doc.key_pos[child] = (il + 1, ic + 1)
+                except (KeyError, TypeError, AttributeError):
+                    pass
+                items.append(self.walk(value, child))
+            return items
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        if isinstance(node, dt.datetime | dt.date):
+            return node.isoformat()
+        if isinstance(node, str):
+            return str(node)
+        return str(node)

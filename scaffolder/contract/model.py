@@ -1,0 +1,297 @@
+"""The typed contract model that every other module uses instead of raw dicts.
+
+Built tolerantly from a loaded Document: a malformed part (reported by the
+schema stage) is skipped rather than crashing, so validation can still report
+every other problem in the same run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffolder.contract.load import Document, PathKey, to_json_path
+from scaffolder.contract.semver import Version, parse_version
+from scaffolder.contract.types import LogicalType, TypeParseError, parse_type
+from scaffolder.contract.units import Duration, parse_duration, parse_percent
+
+STATUSES = ("draft", "active", "deprecated", "retired")
+MODES = ("consumer", "producer", "full", "none")
+
+
+@dataclass
+class Constraints:
+    primary_key: bool = False
+    nullable: bool | None = None  # None: not stated (nullable unless primary key)
+    unique: bool = False
+    pii: bool = False
+    masking: str | None = None
+    timezone: str | None = None
+    enum: list[Any] | None = None
+    min: Any = None
+    max: Any = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+
+    @property
+    def not_null(self) -> bool:
+        return self.primary_key or self.nullable is False
+
+    @property
+    def is_unique(self) -> bool:
+        return self.primary_key or self.unique
+
+
+@dataclass
+class Deprecation:
+    since: str | None = None
+    sunset: str | None = None
+    replaced_by: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Field:
+    name: str
+    type_text: str
+    type: LogicalType | None  # None when the type does not parse (a validation error)
+    path: PathKey
+    description: str | None = None
+    constraints: Constraints = field(default_factory=Constraints)
+    deprecated: Deprecation | None = None
+    renamed_from: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def json_path(self) -> str:
+        return f"$.spec.schema.fields[{self.name}]"
+
+
+@dataclass
+class QualityCheck:
+    assertion: str
+    path: PathKey
+    column: str | None = None
+    threshold: float = 1.0
+    value: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    description: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Natural key for matching across versions: column + assertion."""
+        return f"{self.column}:{self.assertion}" if self.column else self.assertion
+
+    @property
+    def json_path(self) -> str:
+        return f"$.spec.quality.checks[{self.key}]"
+
+
+@dataclass
+class Sla:
+    freshness: Duration | None = None
+    freshness_column: str | None = None
+    availability: float | None = None  # percent, 0..100
+    availability_text: str | None = None
+
+
+@dataclass
+class Contract:
+    """One data product's contract, with where each part came from."""
+
+    doc: Document
+    name: str
+    domain: str
+    version_text: str
+    owner: str | None
+    fields: list[Field]
+    api_version: str = "datamesh.io/v1"
+    kind: str = "DataProduct"
+    title: str | None = None
+    description: str | None = None
+    status: str = "active"
+    sunset: dt.date | None = None
+    compatibility: str | None = None
+    tags: list[str] = field(default_factory=list)
+    schema_type: str | None = None
+    sla: Sla | None = None
+    checks: list[QualityCheck] = field(default_factory=list)
+    upstream: list[str] = field(default_factory=list)
+    downstream: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    @property
+    def version(self) -> Version | None:
+        try:
+            return parse_version(self.version_text)
+        except ValueError:
+            return None
+
+    @property
+    def product(self) -> str:
+        """The part of the name after the domain prefix (`order_events`)."""
+        return self.name.rsplit(".", 1)[-1]
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def primary_key(self) -> list[str]:
+        return [f.name for f in self.fields if f.constraints.primary_key]
+
+    @property
+    def freshness_column(self) -> str | None:
+        """The stated column, else the only timestamp field (contract.md)."""
+        if self.sla and self.sla.freshness_column:
+            return self.sla.freshness_column
+        stamps = [f.name for f in self.fields if f.type is not None and f.type.is_timestamp]
+        return stamps[0] if len(stamps) == 1 else None
+
+    @property
+    def pii_fields(self) -> list[str]:
+        return [f.name for f in self.fields if f.constraints.pii]
+
+    def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        return self.doc.pos(path, key=key)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strs(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _ext(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k.startswith("x-")}
+
+
+def _constraints(raw: dict[str, Any]) -> Constraints:
+    c = Constraints()
+    c.primary_key = raw.get("primary_key") is True
+    nullable = raw.get("nullable", raw.get("null"))
+    c.nullable = nullable if isinstance(nullable, bool) else None
+    c.unique = raw.get("unique") is True
+    c.pii = raw.get("pii") is True
+    c.masking = _str(raw.get("masking"))
+    c.timezone = _str(raw.get("timezone"))
+    c.enum = raw.get("enum") if isinstance(raw.get("enum"), list) else None
+    c.min = raw.get("min")
+    c.max = raw.get("max")
+    c.min_length = raw.get("min_length") if type(raw.get("min_length")) is int else None
+    c.max_length = raw.get("max_length") if type(raw.get("max_length")) is int else None
+    c.pattern = _str(raw.get("pattern"))
+    return c
+
+
+def build(doc: Document) -> Contract:
+    """Turn a loaded document into a Contract, skipping parts that are malformed."""
+    data = doc.data
+    meta = _map(data.get("metadata"))
+    spec = _map(data.get("spec"))
+    schema = _map(spec.get("schema"))
+    fields: list[Field] = []
+    raw_fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+    for i, raw in enumerate(raw_fields):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            continue
+        type_text = raw.get("type") if isinstance(raw.get("type"), str) else ""
+        try:
+            ltype: LogicalType | None = parse_type(type_text)
+        except TypeParseError:
+            ltype = None
+        dep = raw.get("deprecated")
+        fields.append(Field(
+            name=raw["name"],
+            type_text=type_text,
+            type=ltype,
+            path=("spec", "schema", "fields", i),
+            description=_str(raw.get("description")),
+            constraints=_constraints(_map(raw.get("constraints"))),
+            deprecated=Deprecation(
+                since=_str(dep.get("since")), sunset=_str(dep.get("sunset")),
+                replaced_by=_str(dep.get("replaced_by")), reason=_str(dep.get("reason")),
+            ) if isinstance(dep, dict) else None,
+            renamed_from=_str(raw.get("renamed_from")),
+            extensions=_ext(raw),
+        ))
+    checks: list[QualityCheck] = []
+    raw_checks = _map(spec.get("quality")).get("checks")
+    for i, raw in enumerate(raw_checks if isinstance(raw_checks, list) else []):
+        if not isinstance(raw, dict) or not isinstance(raw.get("assertion"), str):
+            continue
+        threshold = raw.get("threshold", 1.0)
+        checks.append(QualityCheck(
+            assertion=raw["assertion"],
+            path=("spec", "quality", "checks", i),
+            column=_str(raw.get("column")),
+            threshold=float(threshold) if isinstance(threshold, int | float) and not isinstance(threshold, bool) else 1.0,
+            value=_map(raw.get("value")),
+            name=_str(raw.get("name")),
+            description=_str(raw.get("description")),
+        ))
+    sla = None
+    if isinstance(spec.get("sla"), dict):
+        raw_sla = spec["sla"]
+        sla = Sla(freshness_column=_str(raw_sla.get("freshness_column")))
+        try:
+            sla.freshness = parse_duration(raw_sla["freshness"]) if "freshness" in raw_sla else None
+        except ValueError:
+            sla.freshness = None
+        if "availability" in raw_sla:
+            sla.availability_text = str(raw_sla["availability"])
+            try:
+                sla.availability = parse_percent(raw_sla["availability"])
+            except ValueError:
+                sla.availability = None
+    sunset = None
+    if isinstance(meta.get("sunset"), str):
+        try:
+            sunset = dt.date.fromisoformat(meta["sunset"])
+        except ValueError:
+            sunset = None
+    lineage = _map(spec.get("lineage"))
+    access = _map(spec.get("access"))
+    return Contract(
+        doc=doc,
+        api_version=str(data.get("apiVersion", "")),
+        kind=str(data.get("kind", "")),
+        name=_str(meta.get("name")) or "",
+        domain=_str(meta.get("domain")) or "",
+        version_text=_str(meta.get("version")) or str(meta.get("version", "")),
+        owner=_str(spec.get("owner")),
+        fields=fields,
+        title=_str(meta.get("title")),
+        description=_str(meta.get("description")),
+        status=meta.get("status") if meta.get("status") in STATUSES else "active",
+        sunset=sunset,
+        compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
+        tags=_strs(meta.get("tags")),
+        schema_type=_str(schema.get("type")),
+        sla=sla,
+        checks=checks,
+        upstream=_strs(lineage.get("upstream")),
+        downstream=_strs(lineage.get("downstream")),
+        roles=_strs(access.get("roles")),
+        policies=_strs(access.get("policies")),
+        extensions=_ext(data),
+    )
+
+
+__all__ = ["Constraints", "Contract", "Deprecation", "Field", "QualityCheck", "Sla", "build", "to_json_path"]

@@ -1,0 +1,96 @@
+"""Strict Semantic Versioning 2.0.0: parse, order, and classify the bump between two versions.
+
+Small enough to own (a regex and the precedence rules), and the gate needs the
+bump classification that semver libraries do not offer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+
+BUMPS = ("none", "patch", "minor", "major")
+
+
+def bump_rank(bump: str) -> int:
+    return BUMPS.index(bump)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[str, ...] = ()
+    build: str = ""
+
+    def __str__(self) -> str:
+        out = f"{self.major}.{self.minor}.{self.patch}"
+        if self.prerelease:
+            out += "-" + ".".join(self.prerelease)
+        if self.build:
+            out += "+" + self.build
+        return out
+
+    @property
+    def core(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, self.patch)
+
+    def _key(self) -> tuple:
+        # A pre-release sorts before its release; numeric identifiers before alphanumeric.
+        pre = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
+        return (self.core, 0 if self.prerelease else 1, pre)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def bumped(self, bump: str) -> Version:
+        """The smallest release that carries `bump` over this version."""
+        if bump == "major":
+            return Version(self.major + 1, 0, 0)
+        if bump == "minor":
+            return Version(self.major, self.minor + 1, 0)
+        if bump == "patch":
+            return Version(self.major, self.minor, self.patch + 1)
+        return self
+
+
+def parse_version(text: object) -> Version:
+    m = _SEMVER.match(str(text)) if isinstance(text, str) else None
+    if not m:
+        raise ValueError(f"invalid semantic version {text!r}: expected MAJOR.MINOR.PATCH, e.g. 2.1.0")
+    pre = tuple(m.group(4).split(".")) if m.group(4) else ()
+    return Version(int(m.group(1)), int(m.group(2)), int(m.group(3)), pre, m.group(5) or "")
+
+
+def declared_bump(old: Version, new: Version) -> str:
+    """none | patch | minor | major | decreased.
+
+    A pre-release of the next version (3.0.0-rc.1 after 2.4.0) declares the
+    bump it leads to, compared on the release core.
+    """
+    if new < old:
+        return "decreased"
+    if new.core == old.core:
+        return "none" if new == old else "patch"
+    if new.major != old.major:
+        return "major"
+    if new.minor != old.minor:
+        return "minor"
+    return "patch"

@@ -1,0 +1,93 @@
+"""Validation in contract.md's four stages: YAML, schema, meaning, governance.
+
+Every stage runs and every error is kept; a later stage skips only the parts
+an earlier stage already reported, so one mistake gives one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffolder.contract.load import Document, LoadError, load_file, load_text
+from scaffolder.contract.model import Contract, build
+from scaffolder.contract.policy import Mesh, check_policy
+from scaffolder.contract.schema import validate_structure
+from scaffolder.contract.semantics import validate_meaning
+from scaffolder.report.finding import Finding, Severity, has_errors, sort_key
+
+
+@dataclass
+class Validation:
+    path: str
+    contract: Contract | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "name": self.contract.name if self.contract else None,
+            "version": self.contract.version_text if self.contract else None,
+            "ok": self.ok,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+class ContractError(Exception):
+    """A contract that does not validate, for callers that need a valid one."""
+
+    def __init__(self, validation: Validation):
+        errors = [f for f in validation.findings if f.severity is Severity.ERROR]
+        super().__init__("\n".join(f.text() for f in errors))
+        self.validation = validation
+
+
+def _within(json_path: str | None, prefixes: set[str]) -> bool:
+    if not json_path:
+        return False
+    return any(json_path == p or json_path.startswith(p + ".") or json_path.startswith(p + "[") for p in prefixes)
+
+
+def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
+    structural = validate_structure(doc)
+    contract = build(doc)
+    broken = {f.location.json_path for f in structural if f.location.json_path}
+    meaning = [f for f in validate_meaning(contract) if not _within(f.location.json_path, broken)]
+    governance = check_policy(contract, mesh) if mesh is not None else []
+    findings = sorted(structural + meaning + governance, key=sort_key)
+    return Validation(doc.path, contract, findings)
+
+
+def validate_file(path: str | Path, mesh: Mesh | None = None) -> Validation:
+    try:
+        doc = load_file(path)
+    except LoadError as exc:
+        return Validation(str(path), None, exc.findings)
+    return validate_document(doc, mesh)
+
+
+def validate_text(text: str, path: str = "<input>", mesh: Mesh | None = None) -> Validation:
+    try:
+        doc = load_text(text, path)
+    except LoadError as exc:
+        return Validation(path, None, exc.findings)
+    return validate_document(doc, mesh)
+
+
+def load_contract(path: str | Path, mesh: Mesh | None = None) -> Contract:
+    """A valid Contract, or ContractError carrying every finding."""
+    result = validate_file(path, mesh)
+    if not result.ok or result.contract is None:
+        raise ContractError(result)
+    return result.contract
+
+
+def load_contract_text(text: str, path: str, mesh: Mesh | None = None) -> Contract:
+    result = validate_text(text, path, mesh)
+    if not result.ok or result.contract is None:
+        raise ContractError(result)
+    return result.contract
