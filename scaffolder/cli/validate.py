@@ -63,8 +63,12 @@ def run_validate(args: argparse.Namespace) -> int:
         else:
             word = "contract" if len(files) == 1 else "contracts"
             verdict = "all valid" if ok else f"{bad} invalid"
-            print(f"{len(files)} {word} checked: {verdict} ({errors} errors, {warnings} warnings)")
+            print(f"{len(files)} {word} checked: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})")
     return 0 if ok else 1
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -19,12 +19,20 @@ def _skipped(path: Path, root: Path) -> bool:
     return any(p in SKIP_DIRS for p in parts[:-1])
 
 
+def display(path: Path) -> Path:
+    """Relative to the current folder when under it: what users, editors and GitHub annotations expect."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def find_in(folder: Path, globs: list[str]) -> list[Path]:
     found: set[Path] = set()
     for pattern in globs:
         for hit in folder.glob(pattern):
             if hit.is_file() and not _skipped(hit, folder):
-                found.add(hit)
+                found.add(display(hit))
     return sorted(found)
 
 

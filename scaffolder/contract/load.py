@@ -10,6 +10,7 @@ walks the tree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from scaffolder.report.finding import Finding, Location
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 1000
 MAX_NODES = 200_000  # after alias expansion: a "billion laughs" stops here
+MAX_DEPTH = 100  # flow nesting; the parser's recursion is slow long before it fails
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|#[^\n]*")
+_BRACKET = re.compile(r"[\[\]{}]")
 
 PathKey = tuple[str | int, ...]
 
@@ -119,6 +123,7 @@ def load_text(text: str, path: str = "<input>") -> Document:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise _fail(path, "yaml-empty", "file is empty: expected a contract mapping (apiVersion, kind, metadata, spec)")
+    _check_depth(text, path)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -170,6 +175,20 @@ def _dup_key(exc: Any) -> str:
 
 def _one_line(msg: str) -> str:
     return " ".join(str(msg).split())
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse flow collections nested deeper than MAX_DEPTH before the parser recurses into them."""
+    if "[" not in text and "{" not in text:
+        return
+    stripped = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    depth = 0
+    for m in _BRACKET.finditer(stripped):
+        depth = depth + 1 if m.group(0) in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            raise _fail(path, "yaml-too-deep", f"document nests deeper than {MAX_DEPTH} levels", line, col)
 
 
 def _check_alias_count(yaml: Any, text: str, path: str) -> None:

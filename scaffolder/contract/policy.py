@@ -67,8 +67,10 @@ def load_mesh(root: Path | None = None) -> Mesh:
     path = root / MESH_FILE
     if not path.is_file():
         return mesh
+    from scaffolder.contract.discover import display
+
     try:
-        doc = load_file(path)
+        doc = load_file(display(path))
     except LoadError as exc:
         mesh.findings = exc.findings
         return mesh
@@ -133,7 +135,9 @@ def _apply(mesh: Mesh, data: dict[str, Any]) -> None:
 
 
 def _load_exceptions_file(mesh: Mesh, name: str) -> None:
-    path = (mesh.root / name).resolve()
+    from scaffolder.contract.discover import display
+
+    path = display((mesh.root / name).resolve())
     try:
         doc = load_file(path)
     except LoadError as exc:
@@ -169,8 +173,7 @@ def check_policy(contract: Contract, mesh: Mesh) -> list[Finding]:
             if not re.search(mesh.field_pattern, f.name):
                 add("policy-naming", f"field name {f.name!r} does not match {mesh.field_pattern}", (*f.path, "name"))
     spec = contract.doc.data.get("spec") if isinstance(contract.doc.data.get("spec"), dict) else {}
-    if mesh.require.get("owner") and not contract.owner:
-        add("policy-required", "every product names an owner (spec.owner)", ("spec",), key=True)
+    # `require.owner` needs no check here: the contract schema itself requires spec.owner.
     if mesh.require.get("sla") and "sla" not in spec:
         add("policy-required", "every product states an SLA (spec.sla)", ("spec",), key=True)
     if mesh.require.get("freshness") and (contract.sla is None or contract.sla.freshness is None):

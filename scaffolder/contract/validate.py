@@ -55,7 +55,8 @@ def _within(json_path: str | None, prefixes: set[str]) -> bool:
 def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
     structural = validate_structure(doc)
     contract = build(doc)
-    broken = {f.location.json_path for f in structural if f.location.json_path}
+    # A missing key leaves its parent usable; any other structural error spoils its subtree.
+    broken = {f.location.json_path for f in structural if f.location.json_path and f.rule != "missing-key"}
     meaning = [f for f in validate_meaning(contract) if not _within(f.location.json_path, broken)]
     governance = check_policy(contract, mesh) if mesh is not None else []
     findings = sorted(structural + meaning + governance, key=sort_key)
