@@ -1,0 +1,1 @@
+"""Discovery: the mesh's lineage graph (and, later, the static catalog site)."""

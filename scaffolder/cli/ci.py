@@ -1,0 +1,73 @@
+"""`ci`: what the GitHub Action runs; locally it prints the same report to the terminal."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ci", help="the Action's job: check changed contracts, report to the PR",
+                       description="Validate and diff the contracts a pull request changes against the merge-base, "
+                       "gate their versions, run data checks where data is given, and report: job summary, "
+                       "annotations, outputs, a JSON file and one sticky PR comment. Reads GitHub's standard "
+                       "environment (GITHUB_EVENT_PATH, GITHUB_TOKEN, GITHUB_API_URL, ...); without it, prints "
+                       "the report to the terminal.")
+    p.add_argument("--base-ref", help="branch or commit to compare with (default: origin/$GITHUB_BASE_REF, "
+                   "else the default branch); the merge-base with HEAD is used")
+    p.add_argument("--head", dest="head_ref", help="commit to check (default: the working tree)")
+    p.add_argument("--fail-on", choices=("bump", "breaking", "never"), default="bump")
+    p.add_argument("--approve-label", default="approved-breaking-change",
+                   help="a PR label that lifts --fail-on breaking for the run (default: %(default)s)")
+    p.add_argument("--comment", choices=("auto", "always", "off"), default="auto")
+    p.add_argument("--data", action="append", default=[], metavar="[CONTRACT=]SOURCE",
+                   help="data to check: SOURCE when one contract changed, or NAME_OR_PATH=SOURCE; repeatable")
+    p.add_argument("--report-path", help="where to write the JSON report (default: ./scaffolder-report.json)")
+    p.add_argument("--working-directory", help="the mesh repo (default: $GITHUB_WORKSPACE or .)")
+    p.add_argument("--today", help="date for sunset checks (YYYY-MM-DD; default: today)")
+    p.add_argument("--now", help="clock for freshness checks (ISO timestamp)")
+    p.add_argument("--comment-author", help="login that owns the sticky comment (default: the token's user, "
+                   "or github-actions[bot])")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default=None,
+                   help="what to print (default: annotations in Actions, markdown otherwise)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from scaffolder.errors import UsageError
+    from scaffolder.github.ci import CiOptions, run_ci
+    from scaffolder.github.environment import read_context
+    from scaffolder.report.output import dumps
+
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else None
+        now = dt.datetime.fromisoformat(args.now) if args.now else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.data and args.data == [""]:
+        args.data = []
+    ctx = read_context()
+    data = [line.strip() for spec in args.data for line in spec.splitlines() if line.strip()]
+    opts = CiOptions(base_ref=args.base_ref, head_ref=args.head_ref, fail_on=args.fail_on,
+                     approve_label=args.approve_label, comment=args.comment, data=data,
+                     report_path=Path(args.report_path) if args.report_path else None, today=today, now=now,
+                     comment_author=args.comment_author,
+                     working_directory=Path(args.working_directory) if args.working_directory else None)
+    outcome = run_ci(ctx, opts)
+    fmt = args.format or ("github" if ctx.in_actions else "markdown")
+    if fmt == "json":
+        print(dumps(outcome.payload))
+    elif fmt == "github":
+        for line in outcome.annotations:
+            print(line)
+        print(f"required bump: {outcome.outputs['required-bump']}; ok: {outcome.outputs['ok']}; "
+              f"report: {outcome.outputs['report-path']}")
+    else:
+        print(outcome.markdown)
+    if outcome.comment is not None:
+        where = f" ({outcome.comment.url})" if outcome.comment.url else ""
+        detail = f": {outcome.comment.detail}" if outcome.comment.detail else ""
+        print(f"PR comment: {outcome.comment.action}{where}{detail}")
+    return 0 if outcome.ok else 1

@@ -1,0 +1,1 @@
+"""GitHub at the edge: the Actions environment, outputs and summary, the sticky PR comment."""

@@ -1,0 +1,182 @@
+"""`scaffolder ci`: the Action's whole job on a pull request, in one library call.
+
+Check changed contracts against the merge-base, run data checks where data is
+given, find the consumers a break touches, then report to every sink: JSON
+file, job summary, outputs, annotations and the one sticky PR comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.catalog.lineage import build_graph, impacted, mermaid
+from scaffolder.changes.report import ChangeReport
+from scaffolder.contract.semver import bump_rank
+from scaffolder.github.comment import MARKER, CommentResult
+from scaffolder.github.environment import GitHubContext
+from scaffolder.report.finding import Finding
+
+
+@dataclass
+class CiOptions:
+    base_ref: str | None = None
+    head_ref: str | None = None
+    fail_on: str = "bump"
+    approve_label: str = "approved-breaking-change"
+    comment: str = "auto"  # auto | always | off
+    data: list[str] = field(default_factory=list)  # SOURCE, or CONTRACT-NAME=SOURCE
+    report_path: Path | None = None
+    today: dt.date | None = None
+    now: dt.datetime | None = None
+    comment_author: str | None = None
+    working_directory: Path | None = None
+
+
+@dataclass
+class CiOutcome:
+    report: ChangeReport
+    markdown: str
+    payload: dict[str, Any]
+    annotations: list[str]
+    outputs: dict[str, str]
+    comment: CommentResult | None
+    ok: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _data_specs(specs: list[str], report: ChangeReport) -> list[tuple[Any, str]]:
+    """Pair each data source with the changed contract it checks."""
+    live = [c for c in report.contracts if c.status != "removed"]
+    pairs = []
+    for spec in specs:
+        name, sep, source = spec.partition("=")
+        if sep and not Path(spec).exists():
+            match = [c for c in live if c.name == name or Path(c.path) == Path(name)]
+            pairs.extend((c, source) for c in match)
+        elif len(live) == 1:
+            pairs.append((live[0], spec))
+    return pairs
+
+
+def _impact(report: ChangeReport, root: Path, mesh: Any) -> dict[str, list[dict[str, Any]]]:
+    from scaffolder.contract.discover import find_in
+    from scaffolder.contract.validate import validate_file
+
+    breaking = [c for c in report.contracts if any(f.bump == "major" for f in c.changes)]
+    if not breaking:
+        return {}
+    contracts = [v.contract for v in (validate_file(p) for p in find_in(mesh.root, mesh.contracts)) if v.contract]
+    graph = build_graph(contracts)
+    out = {}
+    for c in breaking:
+        out[c.name] = [{"name": i.name, "via": i.via, "depth": i.depth, "owner": i.owner, "product": i.is_product}
+                       for i in impacted(graph, c.name)]
+    return out
+
+
+def _impact_markdown(impact: dict[str, list[dict[str, Any]]]) -> str:
+    from scaffolder.catalog.lineage import Impact
+
+    if not any(impact.values()):
+        return ""
+    parts = ["### Consumers a breaking change touches"]
+    for product, items in impact.items():
+        if not items:
+            continue
+        rows = "\n".join(
+            f"| `{i['name']}` | {'product' if i['product'] else 'external'} | {i['owner'] or '—'} | "
+            f"{'direct' if i['depth'] == 1 else 'via `' + i['via'] + '`'} |" for i in items)
+        graph = mermaid(product, [Impact(i["name"], i["via"], i["depth"], i["owner"], i["product"]) for i in items])
+        parts.append(f"**`{product}`**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
+                     f"```mermaid\n{graph}\n```")
+    return "\n\n".join(parts)
+
+
+def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
+    from scaffolder.changes.check import check_changes
+    from scaffolder.contract.policy import load_mesh
+    from scaffolder.github.sinks import annotations, write_outputs, write_summary
+
+    root = (opts.working_directory or ctx.workspace or Path.cwd()).resolve()
+    mesh = load_mesh(root)
+    today = opts.today or dt.date.today()
+    notes: list[str] = []
+    fail_on = opts.fail_on
+    if fail_on == "breaking" and opts.approve_label and opts.approve_label in ctx.labels:
+        fail_on = "bump"
+        notes.append(f"Label `{opts.approve_label}` is on the PR: breaking changes are accepted for this run; "
+                     "the version gate still applies.")
+    base_ref = opts.base_ref or (f"origin/{ctx.base_ref}" if ctx.base_ref else None)
+    report = check_changes(root, base_ref, opts.head_ref, mesh, today, fail_on=fail_on)
+
+    data_reports = []
+    for result, source in _data_specs(opts.data, report):
+        from scaffolder.checks.run import run_checks
+
+        path = Path(mesh.root) / result.path if not Path(result.path).is_absolute() else Path(result.path)
+        data_reports.append(run_checks(path if path.exists() else Path(result.path), source, now=opts.now))
+    impact = _impact(report, root, mesh)
+
+    extras = [*(f"> {n}" for n in notes)]
+    impact_md = _impact_markdown(impact)
+    if impact_md:
+        extras.append(impact_md)
+    if data_reports:
+        from scaffolder.checks.results import render_markdown as checks_markdown
+
+        extras.append("### Data checks\n\n" + "\n\n".join(checks_markdown(r) for r in data_reports))
+    tail = "\n\n".join(extras)
+    report_path = opts.report_path or root / "scaffolder-report.json"
+    from scaffolder.report.markdown import render_markdown
+
+    body = render_markdown(report, marker=MARKER, full_report=f"`{report_path.name}` (job artifact) and the job summary",
+                           max_chars=60_000 - len(tail) - 4)
+    markdown = body.rstrip("\n") + ("\n\n" + tail if tail else "") + "\n"
+
+    data_ok = all(r.ok for r in data_reports)
+    ok = report.ok and (data_ok or fail_on == "never")
+    payload = {**report.to_json(), "ok": ok, "impact": impact,
+               "data_checks": [r.to_json() for r in data_reports], "notes": notes}
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = report_path.with_suffix(report_path.suffix + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    tmp.replace(report_path)
+
+    findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
+    declared = [c.declared_bump for c in report.contracts if c.declared_bump in ("none", "patch", "minor", "major")]
+    outputs = {
+        "ok": str(ok).lower(),
+        "required-bump": report.required_bump,
+        "declared-bump": max(declared, key=bump_rank) if declared else "none",
+        "report-path": str(report_path),
+        "contracts-changed": str(len(report.contracts)),
+    }
+    comment = _comment(ctx, opts, report, markdown)
+    if comment is not None:
+        outputs["comment"] = comment.action
+        if comment.url:
+            outputs["comment-url"] = comment.url
+    write_outputs(ctx.output_file, outputs)
+    write_summary(ctx.summary_file, markdown, str(report_path))
+    return CiOutcome(report, markdown, payload, annotations(findings), outputs, comment, ok, notes)
+
+
+def _comment(ctx: GitHubContext, opts: CiOptions, report: ChangeReport, markdown: str) -> CommentResult | None:
+    from scaffolder.github.comment import CommentResult, bot_login, client, upsert
+
+    if opts.comment == "off":
+        return None
+    if ctx.pr_number is None or not ctx.repository:
+        return None
+    if not ctx.token:
+        return CommentResult("skipped", detail="no GITHUB_TOKEN: not commenting")
+    gh = client(ctx.api_url, ctx.token)
+    login = bot_login(gh, opts.comment_author)
+    changed = bool(report.contracts) or bool(report.findings)
+    all_clear = f"{MARKER}\n## Data contract changes\n\n✅ All clear: this pull request no longer changes any data contract."
+    body = markdown if changed or opts.comment == "always" else None
+    return upsert(gh, ctx.repository, ctx.pr_number, body, login=login, all_clear=all_clear)

@@ -1,0 +1,157 @@
+"""A GitHub REST double on 127.0.0.1: just enough of the API for the sticky comment.
+
+PyGithub talks real HTTP to it under the Enterprise-style `/api/v3` prefix.
+It paginates comments with Link headers, answers 403 to `GET /user` (as the
+Actions token does), can play a fork's read-only token (403 on writes) and can
+fail a number of requests with 500 to exercise retries. It records every
+request so tests can assert what was sent, including that no token leaked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+PREFIX = "/api/v3"
+
+
+@dataclass
+class Comment:
+    id: int
+    body: str
+    login: str
+
+
+@dataclass
+class State:
+    comments: dict[int, list[Comment]] = field(default_factory=dict)
+    next_id: int = 1000
+    read_only: bool = False
+    fail_next: int = 0  # answer this many requests with 500 first
+    requests: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)  # method, path, body, headers
+    bot_login: str = "github-actions[bot]"
+    per_page_max: int = 3  # small pages so pagination is exercised
+
+
+class FakeGitHub:
+    def __init__(self) -> None:
+        self.state = State()
+        handler = _handler(self.state)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{PREFIX}"
+
+    def add_comment(self, number: int, body: str, login: str) -> Comment:
+        c = Comment(self.state.next_id, body, login)
+        self.state.next_id += 1
+        self.state.comments.setdefault(number, []).append(c)
+        return c
+
+    def __enter__(self) -> FakeGitHub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _handler(state: State) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _base(self) -> str:
+            return f"http://{self.headers['Host']}{PREFIX}"
+
+        def _comment_json(self, repo: str, number: int, c: Comment) -> dict[str, Any]:
+            return {"id": c.id, "body": c.body, "user": {"login": c.login, "id": 1, "type": "Bot"},
+                    "url": f"{self._base()}/repos/{repo}/issues/comments/{c.id}",
+                    "html_url": f"https://github.example/{repo}/pull/{number}#issuecomment-{c.id}"}
+
+        def _find(self, comment_id: int) -> tuple[int, Comment] | None:
+            for number, items in state.comments.items():
+                for c in items:
+                    if c.id == comment_id:
+                        return number, c
+            return None
+
+        def _handle(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode() if length else ""
+            url = urlparse(self.path)
+            state.requests.append((method, self.path, raw, dict(self.headers)))
+            if state.fail_next > 0:
+                state.fail_next -= 1
+                return self._send(500, {"message": "Server Error"})
+            path = url.path.removeprefix(PREFIX)
+            if path == "/user":
+                return self._send(403, {"message": "Resource not accessible by integration"})
+            if method in ("POST", "PATCH", "DELETE") and state.read_only:
+                return self._send(403, {"message": "Resource not accessible by integration"})
+            m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)/comments", path)
+            if m and method == "GET":
+                repo, number = m.group(1), int(m.group(2))
+                items = state.comments.get(number, [])
+                query = parse_qs(url.query)
+                per_page = min(int(query.get("per_page", ["30"])[0]), state.per_page_max)
+                page = int(query.get("page", ["1"])[0])
+                chunk = items[(page - 1) * per_page: page * per_page]
+                last = max(1, -(-len(items) // per_page))
+                links = []
+                base = f"{self._base()}/repos/{repo}/issues/{number}/comments?per_page={per_page}"
+                if page < last:
+                    links.append(f'<{base}&page={page + 1}>; rel="next"')
+                    links.append(f'<{base}&page={last}>; rel="last"')
+                headers = {"Link": ", ".join(links)} if links else {}
+                return self._send(200, [self._comment_json(repo, number, c) for c in chunk], headers)
+            if m and method == "POST":
+                repo, number = m.group(1), int(m.group(2))
+                c = Comment(state.next_id, json.loads(raw)["body"], state.bot_login)
+                state.next_id += 1
+                state.comments.setdefault(number, []).append(c)
+                return self._send(201, self._comment_json(repo, number, c))
+            m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/comments/(\d+)", path)
+            if m and method == "PATCH":
+                found = self._find(int(m.group(2)))
+                if not found:
+                    return self._send(404, {"message": "Not Found"})
+                number, c = found
+                c.body = json.loads(raw)["body"]
+                return self._send(200, self._comment_json(m.group(1), number, c))
+            m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)", path)
+            if m and method == "GET":
+                repo, number = m.group(1), int(m.group(2))
+                return self._send(200, {"number": number, "url": f"{self._base()}/repos/{repo}/issues/{number}",
+                                        "title": "PR", "state": "open"})
+            return self._send(404, {"message": f"Not Found: {method} {path}"})
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._handle("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._handle("POST")
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._handle("PATCH")
+
+    return Handler
