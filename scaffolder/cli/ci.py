@@ -31,6 +31,36 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="what to print (default: annotations in Actions, markdown otherwise)")
     p.set_defaults(run=run)
 
+    c = sub.add_parser("comment", help="post a saved report as the sticky PR comment (workflow_run mode)",
+                       description="Create or update the one sticky PR comment from a Markdown report saved by "
+                       "`scaffolder ci` in an earlier, unprivileged workflow (fork PRs). Uses GITHUB_TOKEN, "
+                       "GITHUB_REPOSITORY and GITHUB_API_URL.")
+    c.add_argument("--pr", type=int, required=True, help="pull request number")
+    c.add_argument("--body-file", required=True, help="the Markdown report (e.g. the artifact's report.md)")
+    c.add_argument("--comment-author", help="login that owns the sticky comment")
+    c.set_defaults(run=run_comment)
+
+
+def run_comment(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from scaffolder.errors import UsageError
+    from scaffolder.github.comment import bot_login, client, upsert
+    from scaffolder.github.environment import read_context
+
+    ctx = read_context()
+    if not ctx.token or not ctx.repository:
+        raise UsageError("GITHUB_TOKEN and GITHUB_REPOSITORY must be set")
+    body_path = Path(args.body_file)
+    if not body_path.is_file():
+        raise UsageError(f"{body_path}: no such file")
+    gh = client(ctx.api_url, ctx.token)
+    result = upsert(gh, ctx.repository, args.pr, body_path.read_text("utf-8"),
+                    login=bot_login(gh, args.comment_author))
+    print(f"PR comment: {result.action}{' (' + result.url + ')' if result.url else ''}"
+          f"{': ' + result.detail if result.detail else ''}")
+    return 1 if result.action in ("forbidden", "failed") else 0
+
 
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
@@ -56,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
                      comment_author=args.comment_author,
                      working_directory=Path(args.working_directory) if args.working_directory else None)
     outcome = run_ci(ctx, opts)
+    if ctx.in_actions and outcome.outputs.get("report-path"):
+        # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
+        Path(outcome.outputs["report-path"]).with_suffix(".md").write_text(outcome.markdown, encoding="utf-8")
     fmt = args.format or ("github" if ctx.in_actions else "markdown")
     if fmt == "json":
         print(dumps(outcome.payload))

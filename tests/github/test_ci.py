@@ -208,3 +208,17 @@ def test_runs_locally_without_github(mesh_repo):
     result = run_cli("ci", "--base-ref", "main", cwd=mesh_repo, env={"GITHUB_ACTIONS": "", "CI": ""})
     assert result.code == 1
     assert "## Data contract changes" in result.out and "field-removed" in result.out
+
+
+def test_workflow_run_commenter_posts_the_saved_report(tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("<!-- scaffolder:contract-report -->\n## Data contract changes\nfrom a fork\n")
+    with FakeGitHub() as gh:
+        env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "acme/mesh", "GITHUB_API_URL": gh.api_url,
+               "SCAFFOLDER_GITHUB_BACKOFF": "0"}
+        for _ in range(2):
+            result = run_cli("comment", "--pr", "7", "--body-file", str(report), env=env)
+            assert result.code == 0, result.out + result.err
+        (mine,) = bot_comments(gh)
+        assert "from a fork" in mine.body
+        assert TOKEN not in result.out + result.err
