@@ -20,7 +20,7 @@ def headline(c: ContractResult) -> str:
         "added": f"added at {c.head_version}",
         "removed": f"removed (was {c.base_version})",
     }.get(c.status, f"{c.status} {c.base_version} -> {c.head_version}")
-    moved = f" (from {c.old_path})" if c.old_path else ""
+    moved = f" (moved from {c.old_path})" if c.old_path and c.status == "renamed" else ""
     bump = f"required {c.required_bump}" + (f", declared {c.declared_bump}" if c.declared_bump else "")
     return f"{c.name}: {versions}{moved}, {c.mode} mode, {bump}: {'ok' if c.ok else 'FAIL'}"
 

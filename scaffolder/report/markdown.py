@@ -9,7 +9,7 @@ pointer to the full JSON report takes their place.
 from __future__ import annotations
 
 from scaffolder.changes.report import ChangeReport, ContractResult
-from scaffolder.changes.rules import RULES, format_message
+from scaffolder.changes.rules import RULES, fill
 from scaffolder.report.finding import Finding, Severity
 
 MAX_CHARS = 60_000
@@ -53,19 +53,38 @@ def _title(c: ContractResult) -> str:
     status = {"added": f"added at `{c.head_version}`", "removed": f"removed (was `{c.base_version}`)"}.get(
         c.status, f"`{c.base_version}` → `{c.head_version}`")
     mark = "✅" if c.ok else "❌"
-    moved = f", moved from `{_cell(c.old_path)}`" if c.old_path else ""
+    moved = f", moved from `{_cell(c.old_path)}`" if c.old_path and c.status == "renamed" else ""
     bumps = f"required **{c.required_bump}**" + (f", declared **{c.declared_bump}**" if c.declared_bump else "")
     return f"### {mark} `{_cell(c.name)}` {status}\n\n`{_cell(c.path)}`{moved} · {c.mode} mode · {bumps}"
 
 
+MAX_ADVICE = 10
+MAX_SUMMARY_ROWS = 200
+
+
 def _advice(c: ContractResult) -> list[str]:
+    """One line per breaking change (accepted ones too: consumers still have to act), at most MAX_ADVICE."""
     out = []
     for f in c.changes:
         rule = RULES.get(f.rule)
         if f.bump == "major" and rule is not None and rule.advice:
-            text = format_message(type(rule)(rule.id, "", "", "", rule.advice, "", ""), f.data)
-            out.append(f"- {_cell(text)} (`{f.rule}`)")
+            out.append(f"- {_cell(fill(rule.advice, f.data))} (`{f.rule}`)")
+    if len(out) > MAX_ADVICE:
+        out = [*out[:MAX_ADVICE], f"- … and {len(out) - MAX_ADVICE} more breaking change(s) listed above"]
     return out
+
+
+def _summary(report: ChangeReport) -> str:
+    """A one-row-per-contract overview, so a truncated report still shows every verdict."""
+    rows = ["| Contract | Change | Required | Declared | Result |", "|---|---|---|---|---|"]
+    for c in report.contracts[:MAX_SUMMARY_ROWS]:
+        change = {"added": f"added {c.head_version}", "removed": f"removed {c.base_version}"}.get(
+            c.status, f"{c.base_version} → {c.head_version}")
+        rows.append(f"| `{_cell(c.name)}` | {_cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
+                    f"{'✅' if c.ok else '❌'} |")
+    if len(report.contracts) > MAX_SUMMARY_ROWS:
+        rows.append(f"| … {len(report.contracts) - MAX_SUMMARY_ROWS} more | | | | |")
+    return "\n".join(rows)
 
 
 def _section(c: ContractResult, shown: int) -> tuple[str, int]:
@@ -91,12 +110,23 @@ def _section(c: ContractResult, shown: int) -> tuple[str, int]:
 
 def render_markdown(report: ChangeReport, *, full_report: str = "the JSON report (`--format json`)",
                     max_chars: int = MAX_CHARS, marker: str = "") -> str:
-    """The whole report, at most `max_chars` long (whole sections are dropped past that)."""
+    """The whole report, at most `max_chars` long (cut at section or row boundaries past that)."""
+    out = _render(report, full_report, max_chars, marker)
+    if len(out) > max_chars:  # only when the header alone is too long (thousands of mesh findings)
+        pointer = f"\n\n> ✂️ Report truncated. The full report is in {full_report}.\n"
+        out = out[: max_chars - len(pointer)]
+        out = out[: out.rfind("\n")] + pointer
+    return out
+
+
+def _render(report: ChangeReport, full_report: str, max_chars: int, marker: str) -> str:
     head = [marker] if marker else []
     head += ["## Data contract changes", verdict(report)]
     if report.merge_base:
         head.append(f"Compared with merge-base `{report.merge_base[:12]}` of `{_cell(report.base_ref)}`"
                     f" and {('`' + _cell(report.head_ref) + '`') if report.head_ref else 'the working tree'}.")
+    if len(report.contracts) > 1:
+        head.append(_summary(report))
     if report.findings:
         head.append("**Mesh**\n\n" + HEADER + "\n" + "\n".join(_row(f) for f in report.findings))
     sections, shown = [], 0
@@ -105,16 +135,16 @@ def render_markdown(report: ChangeReport, *, full_report: str = "the JSON report
         sections.append(text)
     out = "\n\n".join(head)
     for i, sec in enumerate(sections):
-        omitted = len(sections) - i
-        pointer = (f"\n\n> ✂️ Report truncated: {omitted} more contract section(s) not shown "
-                   f"(GitHub comments are limited). The full report is in {full_report}.\n")
-        if len(out) + 2 + len(sec) + len(_truncation_room()) > max_chars:
-            if len(out) + len(pointer) <= max_chars:
-                return out + pointer
-            return out[: max_chars - len(pointer)] + pointer
+        pointer = (f"\n\n> ✂️ Report truncated: {len(sections) - i} contract section(s) not shown in full "
+                   f"(comments are limited in size). The full report is in {full_report}.\n")
+        if len(out) + 2 + len(sec) + len(pointer) > max_chars:
+            room = max_chars - len(out) - len(pointer) - len("\n\n</details>") - 2
+            cut = sec[:max(room, 0)]
+            cut = cut[: cut.rfind("\n")] if "\n" in cut else ""
+            if cut:
+                if cut.count("<details>") > cut.count("</details>"):
+                    cut += "\n\n</details>"
+                out += "\n\n" + cut
+            return out + pointer
         out += "\n\n" + sec
     return out + "\n"
-
-
-def _truncation_room() -> str:
-    return " " * 400  # keep room for the pointer line of a later cut

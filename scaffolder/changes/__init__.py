@@ -1,0 +1,1 @@
+"""Contract changes: the rule catalogue, the diff, the semver gate, exceptions and the report."""

@@ -1,0 +1,267 @@
+"""From two sides (files or git refs) to a ChangeReport: validate, pair, diff, gate, accept.
+
+`compare_files` serves `scaffolder diff OLD NEW`; `check_changes` serves
+`scaffolder check` and the Action: every contract added, modified, renamed or
+removed between the merge-base and the head (or the working tree). Both are
+pure library calls: they return a report and never print or exit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from scaffolder.changes.diff import diff_contracts, resolve_mode
+from scaffolder.changes.exceptions import apply_exceptions, check_overrides, load_exceptions
+from scaffolder.changes.gate import gate, gate_removed
+from scaffolder.changes.report import ChangeReport, ContractResult
+from scaffolder.contract.load import LoadError, decode
+from scaffolder.contract.policy import Mesh
+from scaffolder.contract.semver import bump_rank
+from scaffolder.contract.validate import Validation, validate_file, validate_text
+from scaffolder.report.finding import Finding, Location, Severity
+
+
+@dataclass
+class Side:
+    """One version of one contract file: where it was and what validating it found."""
+
+    path: str
+    validation: Validation
+
+    @property
+    def valid(self) -> bool:
+        return self.validation.ok and self.validation.contract is not None
+
+
+def side_from_bytes(raw: bytes, path: str, mesh: Mesh | None) -> Side:
+    try:
+        text = decode(path, raw)
+    except LoadError as exc:
+        return Side(path, Validation(path, None, exc.findings))
+    return Side(path, validate_text(text, path, mesh))
+
+
+def side_from_file(path: str | Path, mesh: Mesh | None) -> Side:
+    return Side(str(path), validate_file(path, mesh))
+
+
+def _as_base_warning(f: Finding) -> Finding:
+    return dataclasses.replace(f, severity=Severity.WARNING if f.severity is Severity.ERROR else f.severity,
+                               message=f"base version does not validate: {f.message}")
+
+
+def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date) -> list[ContractResult]:
+    """The result(s) for one pair: one, or two when `metadata.name` changed (removed + added).
+
+    An invalid head fails with its validation findings. An invalid base is
+    reported as warnings and the head is treated as added: the change that
+    fixes a broken contract must be able to merge.
+    """
+    overrides = mesh.rule_overrides
+    errors: list[Finding] = []
+    if new is not None and not new.valid:
+        c = new.validation.contract
+        name = (c.name if c else None) or (old.validation.contract.name if old and old.validation.contract else "") or new.path
+        res = ContractResult(name or new.path, new.path, "modified" if old else "added",
+                             old_path=old.path if old else None,
+                             base_version=old.validation.contract.version_text if old and old.validation.contract else None,
+                             head_version=c.version_text if c else None)
+        res.errors = list(new.validation.findings)
+        res.gate.append(Finding("contract-invalid", f"{new.path} does not validate; the change cannot be checked",
+                                location=res.errors[0].location if res.errors else Location(new.path, 1, 1, "$"),
+                                product=name))
+        return [res]
+    if old is not None and not old.valid:
+        errors = [_as_base_warning(f) for f in old.validation.findings if f.severity is not Severity.INFO]
+        old = None if new is not None else old
+        if old is not None:  # removed, and the base never validated: nothing to hold it to
+            res = ContractResult(old.path, old.path, "removed", errors=errors)
+            return [res]
+    old_c = old.validation.contract if old else None
+    new_c = new.validation.contract if new else None
+    if old_c is not None and new_c is not None and old_c.name != new_c.name:
+        assert old is not None and new is not None
+        return [*compare_sides(old, None, mesh, today), *compare_sides(None, new, mesh, today)]
+    if new_c is None:
+        assert old_c is not None and old is not None
+        mode = resolve_mode(old_c, mesh.compatibility)
+        changes = diff_contracts(old_c, None, mode, overrides)
+        gate_findings, on_schedule = gate_removed(old_c, today)
+        if on_schedule:
+            changes = [dataclasses.replace(f, accepted=on_schedule) for f in changes]
+        return [ContractResult(old_c.name, old.path, "removed", base_version=old_c.version_text, mode=mode,
+                               changes=changes, gate=gate_findings, errors=errors,
+                               required_bump=max((f.bump or "none" for f in changes), key=bump_rank))]
+    assert new is not None
+    mode = resolve_mode(new_c, mesh.compatibility)
+    if old_c is None:
+        changes = diff_contracts(None, new_c, mode, overrides)
+        return [ContractResult(new_c.name, new.path, "added", head_version=new_c.version_text, mode=mode,
+                               changes=changes, errors=errors + _warnings(new))]
+    assert old is not None
+    changes = diff_contracts(old_c, new_c, mode, overrides)
+    result = gate(old_c, new_c, changes)
+    return [ContractResult(new_c.name, new.path, "renamed" if old.path != new.path else "modified",
+                           old_path=old.path if old.path != new.path else None,
+                           base_version=old_c.version_text, head_version=new_c.version_text, mode=mode,
+                           changes=changes, gate=result.findings, errors=_warnings(new),
+                           required_bump=result.required, declared_bump=result.declared,
+                           suggested_version=str(result.suggested) if result.suggested else None)]
+
+
+def _warnings(side: Side) -> list[Finding]:
+    """Non-error validation findings of a valid head (policy warnings) travel with the result."""
+    return [f for f in side.validation.findings if f.severity is not Severity.ERROR]
+
+
+def finish(report: ChangeReport, mesh: Mesh, today: dt.date, *, scope: set[str] | None = None) -> ChangeReport:
+    """Apply exceptions across every result, then `--fail-on breaking`; sort findings."""
+    entries = load_exceptions(mesh)
+    all_changes = [f for c in report.contracts for f in c.changes]
+    applied = apply_exceptions(entries, all_changes, today, products=scope)
+    it = iter(applied.findings)
+    for c in report.contracts:
+        c.changes = sorted((next(it) for _ in c.changes), key=lambda f, p=c.path: (
+            f.location.path != p, f.location.line or 0, f.location.col or 0, f.rule))
+    report.findings.extend(f for f in mesh.findings if f.severity is not Severity.INFO)
+    report.findings.extend(applied.problems)
+    report.findings.extend(check_overrides(mesh))
+    if report.fail_on == "breaking":
+        for c in report.contracts:
+            breaking = c.breaking
+            if breaking:
+                c.gate.append(Finding(
+                    "breaking-change",
+                    f"{len(breaking)} breaking change(s) and --fail-on breaking: revert, accept with an exception "
+                    "in mesh.yaml, or get the approval label",
+                    location=breaking[0].location, product=c.name))
+    return report
+
+
+def compare_files(old_path: str | Path, new_path: str | Path, mesh: Mesh, today: dt.date,
+                  fail_on: str = "bump") -> ChangeReport:
+    """`scaffolder diff OLD NEW`: two files, the same report shape as `check`."""
+    old = side_from_file(old_path, None)
+    new = side_from_file(new_path, mesh)
+    results = compare_sides(old, new, mesh, today)
+    for r in results:  # two files named on the command line are one contract's versions, not a move
+        if r.status == "renamed":
+            r.status = "modified"
+    report = ChangeReport(results, fail_on=fail_on, today=today)
+    products = {c.name for c in report.contracts}
+    return finish(report, mesh, today, scope=products)
+
+
+# --- git ------------------------------------------------------------------------
+
+@cache
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A mesh glob as a regex over '/'-separated relative paths (`**` spans folders, `*` does not)."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def is_contract_path(rel_to_mesh: str, globs: list[str]) -> bool:
+    from scaffolder.contract.discover import SKIP_DIRS
+
+    if any(part in SKIP_DIRS for part in rel_to_mesh.split("/")[:-1]):
+        return False
+    return any(_glob_regex(g.removeprefix("./")).match(rel_to_mesh) for g in globs)
+
+
+def check_changes(repo_root: str | Path, base_ref: str | None, head_ref: str | None, mesh: Mesh,
+                  today: dt.date, fail_on: str = "bump", paths: list[str] | None = None) -> ChangeReport:
+    """Every contract changed between merge-base(base, head) and head (None: the working tree)."""
+    from scaffolder.vcs.git import Git
+
+    git = Git(repo_root)
+    base_ref = base_ref or git.default_base()
+    merge_base = git.merge_base(base_ref, head_ref or "HEAD")
+    try:
+        mesh_prefix = Path(mesh.root).resolve().relative_to(git.root.resolve()).as_posix()
+    except ValueError:
+        mesh_prefix = ""
+    mesh_prefix = "" if mesh_prefix == "." else mesh_prefix
+
+    def is_contract(rel: str | None) -> bool:
+        if rel is None:
+            return False
+        if mesh_prefix:
+            if not rel.startswith(mesh_prefix + "/"):
+                return False
+            rel = rel[len(mesh_prefix) + 1:]
+        if paths and not any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in paths):
+            return False
+        return is_contract_path(rel, mesh.contracts)
+
+    changes = [ch for ch in git.changed(merge_base, head_ref) if is_contract(ch.old_path) or is_contract(ch.new_path)]
+    old_raw = git.show_many(merge_base, [ch.old_path for ch in changes if ch.old_path and is_contract(ch.old_path)])
+    new_raw: dict[str, bytes | None] = {}
+    wanted = [ch.new_path for ch in changes if ch.new_path and is_contract(ch.new_path)]
+    if head_ref is None:
+        for rel in wanted:
+            file = git.root / rel
+            new_raw[rel] = file.read_bytes() if file.is_file() else None
+    else:
+        new_raw = git.show_many(head_ref, wanted)
+
+    pairs: list[tuple[Side | None, Side | None]] = []
+    for ch in changes:
+        o = old_raw.get(ch.old_path) if ch.old_path else None
+        n = new_raw.get(ch.new_path) if ch.new_path else None
+        old = side_from_bytes(o, ch.old_path, None) if o is not None and ch.old_path else None
+        new = side_from_bytes(n, ch.new_path, mesh) if n is not None and ch.new_path else None
+        if old is not None or new is not None:
+            pairs.append((old, new))
+    pairs = _pair_moves(pairs)
+    results: list[ContractResult] = []
+    for old, new in pairs:
+        results.extend(compare_sides(old, new, mesh, today))
+    results.sort(key=lambda r: (r.path, r.name))
+    report = ChangeReport(results, fail_on=fail_on, today=today, base_ref=base_ref,
+                          head_ref=head_ref, merge_base=merge_base)
+    return finish(report, mesh, today)
+
+
+def _pair_moves(pairs: list[tuple[Side | None, Side | None]]) -> list[tuple[Side | None, Side | None]]:
+    """A deleted file and an added file holding the same product are one moved contract.
+
+    git's rename detection misses a move that also rewrote much of the file;
+    the product name does not.
+    """
+    def name(side: Side | None) -> str | None:
+        c = side.validation.contract if side else None
+        return c.name if c is not None and c.name else None
+
+    removed: dict[str, int] = {}
+    for i, (o, n) in enumerate(pairs):
+        key = name(o)
+        if n is None and key and key not in removed:
+            removed[key] = i
+    partner: dict[int, int] = {}  # added index -> removed index
+    for i, (o, n) in enumerate(pairs):
+        key = name(n)
+        if o is None and key in removed and removed[key] not in partner.values():
+            partner[i] = removed[key]
+    out: list[tuple[Side | None, Side | None]] = []
+    for i, (o, n) in enumerate(pairs):
+        if i in partner.values():
+            continue
+        out.append((pairs[partner[i]][0], n) if i in partner else (o, n))
+    return out

@@ -1,0 +1,1 @@
+"""Version control: a small git wrapper for the change check."""
