@@ -49,7 +49,7 @@ class _Diff:
             severity=Severity.WARNING if bump == "major" else Severity.INFO,
             location=Location(contract.path, line, col, json_path),
             bump=bump, product=self.new.name or self.old.name,
-            data={k: _plain(v) for k, v in values.items()},
+            data={**{k: _plain(v) for k, v in values.items()}, **({"side": "base"} if side == "old" else {})},
         ))
 
 

@@ -21,16 +21,22 @@ def _cell(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", "")
 
 
-def _where(f: Finding) -> str:
+def _where(f: Finding, section_path: str | None = None) -> str:
+    """Line and JSON path; the file only when it is not the section's own (keeps tables narrow)."""
     loc = f.location
-    place = f"{loc.path}:{loc.line}" if loc.line else str(loc.path or "")
-    return f"`{_cell(place)}`<br>`{_cell(loc.json_path)}`" if loc.json_path else f"`{_cell(place)}`"
+    if section_path and loc.path == section_path:
+        side = "base line" if f.data.get("side") == "base" else "line"
+        place = f"{side} {loc.line}" if loc.line else ""
+    else:
+        place = f"`{_cell(loc.path)}:{loc.line}`" if loc.line else f"`{_cell(loc.path or '')}`"
+    path = f"`{_cell(loc.json_path.removeprefix('$'))}`" if loc.json_path and loc.json_path != "$" else ""
+    return "<br>".join(p for p in (place, path) if p)
 
 
-def _row(f: Finding) -> str:
+def _row(f: Finding, section_path: str | None = None) -> str:
     bump = f"{ICON.get(f.bump or '', '')} {f.bump}" if f.bump else ("❌ error" if f.severity is Severity.ERROR else f.severity.value)
     msg = _cell(f.message) + (f" _(accepted: {_cell(f.accepted)})_" if f.accepted else "")
-    return f"| `{f.rule}` | {bump} | {_where(f)} | {msg} |"
+    return f"| `{f.rule}` | {bump} | {_where(f, section_path)} | {msg} |"
 
 
 HEADER = "| Rule | Bump | Where | Message |\n|---|---|---|---|"
@@ -90,7 +96,7 @@ def _summary(report: ChangeReport) -> str:
 def _section(c: ContractResult, shown: int) -> tuple[str, int]:
     """One contract's block and how many table rows are now shown before the fold."""
     parts = [_title(c)]
-    rows = [_row(f) for f in c.findings()]
+    rows = [_row(f, c.path) for f in c.findings()]
     if rows:
         room = max(VISIBLE_ROWS - shown, 0)
         visible, folded = rows[:room], rows[room:]
