@@ -222,3 +222,26 @@ def test_workflow_run_commenter_posts_the_saved_report(tmp_path):
         (mine,) = bot_comments(gh)
         assert "from a fork" in mine.body
         assert TOKEN not in result.out + result.err
+
+
+def test_data_checks_run_on_the_changed_contract(mesh_repo, tmp_path):
+    edit_orders(mesh_repo, ("version: 2.1.0", "version: 2.1.1"), ("        constraints: { pii: true, masking: \"hash\" }",
+                                                                   "        description: hashed customer\n"
+                                                                   "        constraints: { pii: true, masking: \"hash\" }"))
+    data = tmp_path / "orders.csv"
+    digest = "a" * 64
+    data.write_text("order_id,event_ts,customer_id\n"
+                    f"o1,2026-11-25 09:55:00,{digest}\n"
+                    f"o2,2026-11-25 09:58:00,not-a-digest\n"
+                    f",2026-11-25 09:59:00,{digest}\n")
+    with FakeGitHub() as gh:
+        result = run_cli("ci", "--comment", "off", "--now", "2026-11-25T10:00:00",
+                         "--data", f"orders-domain.order_events={data}", cwd=mesh_repo, env=ci_env(mesh_repo, gh, tmp_path))
+    assert result.code == 1, result.out + result.err  # the gate passes (patch for a description), the data does not
+    report = json.loads(Path(outputs(tmp_path)["report-path"]).read_text())
+    assert report["contracts"][0]["ok"] is True
+    (checks,) = report["data_checks"]
+    failed = {c["id"]: (c["failed"], c["total"]) for c in checks["checks"] if not c["passed"]}
+    assert failed["customer_id.masking"] == (1, 3)
+    assert any(cid.startswith("order_id.") and v == (1, 3) for cid, v in failed.items())
+    assert "### Data checks" in (tmp_path / "summary.md").read_text()
