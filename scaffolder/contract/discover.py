@@ -46,7 +46,10 @@ def expand(paths: list[str], mesh: Mesh) -> list[Path]:
         if p.is_file():
             out.append(p)
         elif p.is_dir():
-            out.extend(find_in(p, mesh.contracts) or find_in(p, ["**/*.yaml", "**/*.yml"]))
+            # the mesh's globs, else the usual names: never every YAML file (dbt's would not be contracts)
+            from scaffolder.contract.policy import DEFAULT_GLOBS
+
+            out.extend(find_in(p, mesh.contracts) or find_in(p, DEFAULT_GLOBS))
         elif glob.has_magic(raw):
             hits = sorted(Path(h) for h in glob.glob(raw, recursive=True) if Path(h).is_file())
             if not hits:

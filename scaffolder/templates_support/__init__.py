@@ -1,0 +1,1 @@
+"""Helpers for what the Copier templates generate (kept out of copy time: no Jinja extensions)."""

@@ -1,0 +1,156 @@
+"""The mesh template: mesh.yaml that validates, workflows that lint clean and use the
+platform's Action at the release tag, and domains added under domains/ (plain
+`copier copy` or `scaffolder new-domain`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from scaffolder.contract.policy import load_mesh
+from tests.templates.helpers import (
+    actionlint,
+    generate,
+    git,
+    make_template_repo,
+    run,
+    scaffolder,
+    zizmor,
+)
+
+yaml = YAML(typ="safe")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template_repo(tmp_path_factory.mktemp("tpl") / "datamesh-scaffolder")
+
+
+@pytest.fixture(scope="module")
+def mesh(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = generate(template, tmp_path_factory.mktemp("mesh") / "acme-mesh", "template=mesh")
+    # A first domain, the way the mesh README says: copier copy into domains/NAME.
+    generate(template, root / "domains" / "orders")
+    return root
+
+
+def test_mesh_layout(mesh: Path) -> None:
+    for path in ("mesh.yaml", "CODEOWNERS", "README.md", "domains/.gitkeep", ".copier-answers.yml",
+                 ".github/workflows/contract-check.yml", ".github/workflows/publish.yml"):
+        assert (mesh / path).is_file(), path
+    answers = yaml.load((mesh / ".copier-answers.yml").read_text())
+    assert answers["template"] == "mesh" and answers["mesh_name"] == "acme-mesh"
+    assert "@acme/data-platform" in (mesh / "CODEOWNERS").read_text()
+
+
+def test_mesh_yaml_validates_with_documented_defaults(mesh: Path) -> None:
+    m = load_mesh(mesh)
+    assert m.findings == []
+    assert m.name == "acme-mesh" and m.compatibility == "consumer"
+    assert m.require["owner"] and m.require["sla"] and m.require_masking
+    assert m.roles and "analyst" in m.roles and m.policies == ["PII-RED-ACT"]
+    assert m.templates["ref"] == "v1.0.0"
+
+
+def test_domain_in_a_mesh_uses_the_mesh_layout_and_policy(mesh: Path) -> None:
+    domain = mesh / "domains" / "orders"
+    answers = yaml.load((domain / ".copier-answers.yml").read_text())
+    assert answers["layout"] == "mesh"
+    assert not (domain / ".github").exists()  # the mesh's workflows run it
+    assert "/domains/orders/ team-orders@example.com" in (domain / "CODEOWNERS").read_text()
+    proc = scaffolder("validate", cwd=mesh)  # every contract of the mesh, with its policy
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "all valid" in proc.stdout
+
+
+def test_mesh_workflows(mesh: Path) -> None:
+    workflows = sorted((mesh / ".github" / "workflows").glob("*.yml"))
+    lint = actionlint(*workflows)
+    assert lint.returncode == 0, lint.stdout
+    assert zizmor(mesh) == []  # with the mesh's own .github/zizmor.yml
+    check = yaml.load((mesh / ".github" / "workflows" / "contract-check.yml").read_text())
+    steps = check["jobs"]["contracts"]["steps"]
+    assert any(s.get("uses") == "acme/datamesh-scaffolder@v1.0.0" for s in steps)
+    publish = yaml.load((mesh / ".github" / "workflows" / "publish.yml").read_text())
+    assert publish["on"]["push"]["paths"] == ["domains/**"]
+    assert publish["on"]["push"]["branches"] == ["main"]
+    assert publish["jobs"]["publish"]["strategy"]["matrix"]["domain"].startswith("${{ fromJSON(")
+    for job in publish["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", "")
+
+
+def test_new_domain_command(mesh: Path, template: Path) -> None:
+    proc = scaffolder("new-domain", "payments", "-d", "warehouse=snowflake", "-d", "cloud=gcp", cwd=mesh)
+    assert proc.returncode == 0, proc.stderr
+    assert "created domains/payments: payments.payments_events" in proc.stdout
+    domain = mesh / "domains" / "payments"
+    answers = yaml.load((domain / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v1.0.0" and Path(answers["_src_path"]) == template
+    assert answers["layout"] == "mesh" and answers["warehouse"] == "snowflake" and answers["cloud"] == "gcp"
+    assert "/domains/payments/ team-payments@example.com" in (mesh / "CODEOWNERS").read_text()
+    assert scaffolder("validate", cwd=mesh).returncode == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["orders"], "already exists"),
+    (["Bad_Name"], "not a domain name"),
+    (["shipping", "-d", 'owner=x" evil'], "Validation error for question 'owner'"),
+    (["shipping", "-d", "novalue"], "expected KEY=VALUE"),
+])
+def test_new_domain_refuses_bad_input(mesh: Path, args: list[str], message: str) -> None:
+    proc = scaffolder("new-domain", *args, cwd=mesh)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (mesh / "domains" / "shipping").exists()
+
+
+def test_new_domain_outside_a_mesh(tmp_path: Path) -> None:
+    proc = scaffolder("new-domain", "payments", "--mesh-root", str(tmp_path))
+    assert proc.returncode == 2 and "no mesh.yaml found" in proc.stderr
+
+
+def test_mesh_check_passes_only_inputs_the_action_has(mesh: Path) -> None:
+    """actionlint cannot see a remote action's inputs: check them against this repo's action.yml."""
+    action = Path(__file__).resolve().parents[2] / "action.yml"
+    if not action.is_file():
+        pytest.skip("action.yml is not in this checkout")
+    inputs = set(yaml.load(action.read_text())["inputs"])
+    check = yaml.load((mesh / ".github" / "workflows" / "contract-check.yml").read_text())
+    (step,) = [s for s in check["jobs"]["contracts"]["steps"] if s.get("uses", "").startswith("acme/")]
+    assert set(step["with"]) <= inputs
+
+
+def test_publish_lists_the_changed_domains(mesh: Path, tmp_path: Path) -> None:
+    """The publish workflow's path filter per domain, run for real with bash and git."""
+    wf = yaml.load((mesh / ".github" / "workflows" / "publish.yml").read_text())
+    (step,) = [s for s in wf["jobs"]["changes"]["steps"] if s.get("id") == "domains"]
+    repo = tmp_path / "repo"
+    for name in ("orders", "payments"):
+        (repo / "domains" / name).mkdir(parents=True)
+        (repo / "domains" / name / "data-product-contract.yaml").write_text("v1\n")
+    (repo / "domains" / "scratch").mkdir()
+    (repo / "domains" / "scratch" / "notes.txt").write_text("v1\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    before = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "domains" / "orders" / "data-product-contract.yaml").write_text("v2\n")
+    (repo / "domains" / "scratch" / "notes.txt").write_text("v2\n")
+    git(repo, "commit", "-q", "-am", "two")
+    after = git(repo, "rev-parse", "HEAD").strip()
+
+    def domains(before: str, requested: str = "") -> str:
+        out = tmp_path / "github_output"
+        out.write_text("")
+        proc = run(["bash", "-e", "-c", step["run"]], cwd=repo,
+                   env={"BEFORE": before, "AFTER": after, "REQUESTED": requested, "GITHUB_OUTPUT": str(out)})
+        assert proc.returncode == 0, proc.stderr
+        return out.read_text().strip()
+
+    assert domains(before) == 'domains=["orders"]'  # a folder without a contract is not a domain
+    assert domains("0" * 40) == 'domains=["orders", "payments"]'  # first push: every domain
+    assert domains("", requested="payments") == 'domains=["payments"]'  # workflow_dispatch
+    assert domains("", requested="../etc") == "domains=[]"
