@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "scaffolder.cli.validate",
     "scaffolder.cli.changes",
     "scaffolder.cli.ci",
+    "scaffolder.cli.catalog",
     "scaffolder.cli.new_domain",
 ]
 
