@@ -40,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "facets. Sent with the openlineage-python client (HTTP) or appended to a file, one event a line.",
                        epilog="Exit codes: 0 sent, 1 the contract is invalid or the backend refused, 2 wrong usage.")
     em.add_argument("contract", metavar="CONTRACT")
-    dest = em.add_mutually_exclusive_group(required=True)
-    dest.add_argument("--url", help="the OpenLineage backend (e.g. http://localhost:5000); the API key, if any, "
-                      "is read from $OPENLINEAGE_API_KEY")
+    dest = em.add_mutually_exclusive_group()
+    dest.add_argument("--url", help="the OpenLineage backend (e.g. http://localhost:5000; default: $OPENLINEAGE_URL); "
+                      "the API key, if any, is read from $OPENLINEAGE_API_KEY")
     dest.add_argument("--file", metavar="PATH", help="append the events to this file (NDJSON)")
     dest.add_argument("--print", dest="print_only", action="store_true", help="print the events (JSON) and send nothing")
     em.add_argument("--endpoint", default="api/v1/lineage", help="the HTTP endpoint under --url (default: %(default)s)")
@@ -122,6 +122,10 @@ def run_emit(args: argparse.Namespace) -> int:
 
     if not Path(args.contract).is_file():
         raise UsageError(f"{args.contract}: no such file")
+    if not (args.url or args.file or args.print_only):
+        args.url = os.environ.get("OPENLINEAGE_URL") or None
+        if not args.url:
+            raise UsageError("no destination: pass --url, --file or --print, or set OPENLINEAGE_URL")
     if args.run_id:
         import uuid
 

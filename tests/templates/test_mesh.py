@@ -154,3 +154,22 @@ def test_publish_lists_the_changed_domains(mesh: Path, tmp_path: Path) -> None:
     assert domains("0" * 40) == 'domains=["orders", "payments"]'  # first push: every domain
     assert domains("", requested="payments") == 'domains=["payments"]'  # workflow_dispatch
     assert domains("", requested="../etc") == "domains=[]"
+
+
+def test_catalog_workflow_publishes_the_site_to_pages(mesh: Path) -> None:
+    wf = yaml.load((mesh / ".github" / "workflows" / "catalog.yml").read_text())
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    build = [s.get("run", "") for s in wf["jobs"]["build"]["steps"]]
+    assert "scaffolder catalog build --out site" in build
+    checkout = wf["jobs"]["build"]["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0  # versions come from git history
+    # the step's command works on the generated mesh as it is
+    git(mesh, "init", "-q", "-b", "main")
+    git(mesh, "add", "-A")
+    git(mesh, "-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "mesh")
+    proc = scaffolder("catalog", "build", "--out", "site", cwd=mesh)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (mesh / "site" / "index.html").read_text()
+    assert "orders.order_events" in page
