@@ -18,6 +18,7 @@ from scaffolder.errors import ScaffolderError, UsageError
 # One module per command group; each has `register(subparsers)`.
 COMMAND_MODULES = [
     "scaffolder.cli.validate",
+    "scaffolder.cli.test",
     "scaffolder.cli.changes",
     "scaffolder.cli.ci",
     "scaffolder.cli.catalog",

@@ -1,0 +1,349 @@
+"""Run a contract's checks against data: `run_checks(contract, source) -> CheckReport`.
+
+Passes over the data: one aggregate statement for every per-row check, row
+count and freshness (compile.main_statement), plus one GROUP BY pass only when
+the contract has uniqueness checks (every key in one GROUPING SETS statement).
+On Parquet, checks the footer statistics prove are answered before the scan.
+Samples are fetched afterwards, only for checks that failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scaffolder.checks import conform, metadata
+from scaffolder.checks.compile import (
+    Check,
+    CheckError,
+    Col,
+    Counting,
+    Statement,
+    duplicate_filter,
+    duplicate_sets,
+    duplicates_statement,
+    main_statement,
+    plan,
+)
+from scaffolder.checks.results import EXTRA_COLUMN, CheckReport, CheckResult, passes
+from scaffolder.checks.sources import RELATION, open_source
+from scaffolder.checks.sql import Params, ident
+from scaffolder.contract.model import Contract
+from scaffolder.report.finding import Finding, Severity
+
+DUPS = "__scaffolder_dups"
+Progress = Callable[[str], None]
+
+
+def parse_now(text: str) -> dt.datetime:
+    """`--now`: ISO 8601; a time without an offset is UTC."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00") if text.strip().endswith("Z") else text.strip())
+    except ValueError as exc:
+        raise ValueError(f"--now {text!r} is not an ISO 8601 timestamp (e.g. 2026-01-31T12:00:00Z)") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def run_checks(contract: Contract | str | Path, source: str, *, now: dt.datetime | None = None,
+               samples: int = 0, source_format: str | None = None,
+               progress: Progress | None = None, use_metadata: bool = True) -> CheckReport:
+    """Check `source` against `contract` (a Contract or a contract path).
+
+    `use_metadata=False` scans for every check instead of answering some from
+    Parquet statistics (the results are the same; tests compare both).
+    Raises ContractError for an invalid contract and SourceError (a UsageError)
+    when the data cannot be found or read.
+    """
+    import duckdb
+
+    if not isinstance(contract, Contract):
+        from scaffolder.contract.validate import load_contract
+
+        contract = load_contract(contract)
+    con = duckdb.connect(":memory:")
+    try:
+        return _run(con, contract, source, now=now, samples=samples, source_format=source_format,
+                    say=progress or (lambda _msg: None), use_metadata=use_metadata)
+    finally:
+        con.close()
+
+
+def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, samples: int,
+         source_format: str | None, say: Progress, use_metadata: bool) -> CheckReport:
+    started = time.perf_counter()
+    con.execute("SET TimeZone = 'UTC'")  # naive bounds and --now read as UTC, never the machine's zone
+    strings = [f.name for f in contract.fields if f.type is not None and f.type.is_string]
+    say(f"opening {source}")
+    src = open_source(con, source, source_format, text_columns=strings)
+    physical = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
+    checks = plan(contract)
+    _bind_columns(checks, contract, physical)
+    report = CheckReport(contract.path, contract.name, source, src.format, None)
+    report.warnings = _extra_columns(contract, physical)
+    results: dict[str, CheckResult] = {c.id: _result(c, contract) for c in checks}
+    _schema_results(checks, results, contract, physical, typed=src.typed)
+
+    fresh = next((c for c in checks if c.counting is Counting.FRESHNESS), None)
+    scanned = [c for c in checks if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS)]
+    values: dict[tuple[str, str], Any] = {}
+    shortcuts: dict[str, str] = {}  # check id -> how it was answered without the main scan
+    if src.format == "parquet" and use_metadata:
+        say("reading Parquet statistics")
+        rows = con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
+        footer = metadata.Footer(con, src.files, physical)
+        for cid in metadata.answer(footer, [*scanned, *([fresh] if fresh else [])], values, rows):
+            shortcuts[cid] = "metadata"
+        waiting = [c for c in [*scanned, *([fresh] if fresh else [])] if c.id not in shortcuts]
+        for cid in metadata.pushdown(footer, RELATION, waiting, values, rows):
+            shortcuts[cid] = "pushdown"
+    for cid, via in shortcuts.items():
+        results[cid].via = via
+    rest = [c for c in scanned if c.id not in shortcuts]
+    proven = set(shortcuts)
+    sets = duplicate_sets(scanned)
+    say(f"scanning {source} ({len(checks)} checks, one pass{' + one for uniqueness' if sets else ''})")
+    scan_fresh = fresh if fresh is not None and fresh.id not in proven else None
+    if sets and src.shared:
+        # The uniqueness pass runs on a second connection while the main scan runs: same CPU,
+        # less waiting (each statement alone does not keep both cores busy all the time).
+        other = con.cursor()
+        other.execute("SET TimeZone = 'UTC'")
+        try:
+            with ThreadPoolExecutor(1) as pool:
+                pending = pool.submit(_duplicates, other, scanned, sets, values, results)
+                try:
+                    got, rows = _main(con, rest, scan_fresh, results)
+                except BaseException:  # Ctrl-C or a bug: stop the other query rather than wait for it
+                    other.interrupt()
+                    raise
+                pending.result()
+        finally:
+            other.close()
+    else:
+        got, rows = _main(con, rest, scan_fresh, results)
+        if sets:
+            _duplicates(con, scanned, sets, values, results)
+    values.update(got)
+    report.rows = rows
+    for c in scanned:
+        r = results[c.id]
+        if r.error is None:
+            _score(c, r, values)
+    if fresh is not None:
+        _freshness(fresh, results[fresh.id], values.get((fresh.id, "observed")), now)
+    if samples > 0:
+        say("fetching samples of failing checks")
+        for c in checks:
+            r = results[c.id]
+            if not r.passed and r.error is None:
+                r.samples = _samples(con, c, r, contract, sets, samples)
+    report.checks = [results[c.id] for c in checks]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _result(c: Check, contract: Contract) -> CheckResult:
+    return CheckResult(c.id, c.source, c.assertion, c.column, c.threshold,
+                       contract.doc.location(c.path, json_path=c.json_path), error=c.error)
+
+
+def _bind_columns(checks: list[Check], contract: Contract, physical: dict[str, str]) -> None:
+    """Attach each referenced column's physical type; a missing column makes the check an error."""
+    for c in checks:
+        if c.source == "schema" or c.assertion == "expect_table_columns_to_match_set":
+            continue
+        names = list(c.columns) if c.columns else ([c.column] if c.column else [])
+        for name in names:
+            if name not in physical:
+                c.error = f"column {name!r} is not in the data"
+                break
+            f = contract.field(name)
+            zone = (f.constraints.timezone if f and f.constraints.timezone else "UTC")
+            c.cols[name] = Col(name, physical[name], conform.family(physical[name]), zone)
+        if c.error is None and c.column and c.rule is not None and c.rule.build is not None:
+            try:
+                c.predicate(Params())
+            except CheckError as exc:
+                c.error = str(exc)
+
+
+def _extra_columns(contract: Contract, physical: dict[str, str]) -> list[Finding]:
+    known = {f.name for f in contract.fields}
+    loc = contract.doc.location(("spec", "schema", "fields"), json_path="$.spec.schema.fields")
+    return [Finding(EXTRA_COLUMN, f"column {name!r} ({typ}) is in the data but not in the contract",
+                    Severity.WARNING, loc, product=contract.name, data={"column": name, "type": typ})
+            for name, typ in physical.items() if name not in known]
+
+
+def _schema_results(checks: list[Check], results: dict[str, CheckResult], contract: Contract,
+                    physical: dict[str, str], *, typed: bool) -> None:
+    lower = {k.lower(): k for k in physical}
+    for c in checks:
+        r = results[c.id]
+        if c.source == "schema":
+            f = contract.field(c.column or "")
+            assert f is not None
+            r.failed, r.total = 1, 1
+            if c.column not in physical:
+                near = lower.get((c.column or "").lower())
+                r.message = f"column {c.column!r} is missing from the data" + (f" (found {near!r}: names are case-sensitive)" if near else "")
+            elif f.type is None:
+                r.message = f"contract type {f.type_text!r} does not parse"
+            elif not conform.conforms(f.type, physical[f.name], typed=typed):
+                r.observed = physical[f.name]
+                r.message = f"type {physical[f.name]} does not match contract type {f.type} (expected {f.type.duckdb()})"
+            else:
+                r.failed, r.observed = 0, physical[f.name]
+            r.passed = r.failed == 0
+        elif c.assertion == "expect_table_columns_to_match_set":
+            wanted = list(c.columns)
+            exact = c.args.get("exact_match", True) is not False
+            missing = [x for x in wanted if x not in physical]
+            extra = [x for x in physical if x not in wanted] if exact else []
+            r.failed, r.total = len(missing) + len(extra), len(wanted) + len(extra)
+            r.observed = list(physical)
+            r.passed = r.failed == 0
+            r.message = "; ".join(filter(None, [
+                f"missing {', '.join(map(repr, missing))}" if missing else "",
+                f"unexpected {', '.join(map(repr, extra))}" if extra else ""]))
+            r.samples = None
+
+
+def _main(con: Any, checks: list[Check], fresh: Check | None,
+          results: dict[str, CheckResult]) -> tuple[dict[tuple[str, str], Any], int]:
+    """Run the one statement; if DuckDB rejects it, run each check alone to find the culprit."""
+    import duckdb
+
+    runnable = [c for c in checks if c.error is None]
+    stmt = main_statement(runnable, RELATION, fresh)
+    try:
+        return _collect(con, stmt)
+    except duckdb.Error:
+        pass
+    values: dict[tuple[str, str], Any] = {}
+    rows = con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
+    for c in [*runnable, *([fresh] if fresh and fresh.error is None else [])]:
+        single = main_statement([c] if c is not fresh else [], RELATION, fresh if c is fresh else None)
+        try:
+            got, _ = _collect(con, single)
+            values.update(got)
+        except duckdb.Error as exc:
+            results[c.id].error = f"cannot be evaluated on this data: {str(exc).strip().splitlines()[0]}"
+            c.error = results[c.id].error
+    return values, rows
+
+
+def _collect(con: Any, stmt: Statement) -> tuple[dict[tuple[str, str], Any], int]:
+    row = con.execute(stmt.sql, stmt.params).fetchone()
+    values = {key: value for key, value in zip(stmt.outputs, row, strict=True)}
+    return values, int(values[("", "rows")])
+
+
+def _duplicates(con: Any, checks: list[Check], sets: list[tuple[str, ...]],
+                values: dict[tuple[str, str], Any], results: dict[str, CheckResult]) -> None:
+    """Every key's duplicate groups in one pass; each check sums its own groups."""
+    import duckdb
+
+    users = [c for c in checks if c.error is None and c.counting is Counting.DUPLICATES]
+    try:
+        con.execute(duplicates_statement(sets, RELATION, DUPS))
+    except duckdb.Error as exc:
+        for c in users:
+            c.error = results[c.id].error = f"cannot be evaluated: {str(exc).strip().splitlines()[0]}"
+        return
+    for c in users:
+        where, _ = duplicate_filter(sets, _key(c))
+        values[(c.id, "failed")] = con.execute(f"SELECT coalesce(sum(n), 0) FROM {DUPS} WHERE {where}").fetchone()[0]
+
+
+def _key(c: Check) -> tuple[str, ...]:
+    return c.columns if c.columns else (c.column or "",)
+
+
+def _score(c: Check, r: CheckResult, values: dict[tuple[str, str], Any]) -> None:
+    r.failed = int(values.get((c.id, "failed")) or 0)
+    r.total = int(values.get((c.id, "total")) or 0)
+    r.observed = values.get((c.id, "observed"))
+    row_count = c.counting is Counting.ROW_COUNT
+    r.passed = passes(r.failed, r.total, c.threshold, zero_rows_pass=not row_count)
+    if not r.passed:
+        rule = c.rule
+        assert rule is not None
+        if c.counting in (Counting.AGGREGATE, Counting.ROW_COUNT):
+            r.message = f"{rule.summary}: observed {r.observed!s}, expected {_bounds(c.args)}"
+        elif c.counting is Counting.DISTINCT:
+            r.message = f"{r.failed} of {r.total} distinct values are not in the set"
+        else:
+            r.message = f"{r.failed} of {r.total} {'rows' if c.counting is Counting.ALL_ROWS else 'values'} {'are' if r.failed != 1 else 'is'} {c.summary or rule.summary}"
+
+
+def _bounds(args: dict[str, Any]) -> str:
+    lo, hi = args.get("min_value"), args.get("max_value")
+    return f"{'(' if args.get('strict_min') else '['}{'-inf' if lo is None else lo}, {'+inf' if hi is None else hi}{')' if args.get('strict_max') else ']'}"
+
+
+def _freshness(c: Check, r: CheckResult, epoch_us: Any, now: dt.datetime | None) -> None:
+    """now - max(column) <= sla.freshness. Naive timestamps are read in the column's zone (default UTC)."""
+    if c.error is not None:
+        return
+    clock = now or dt.datetime.now(dt.UTC)
+    if clock.tzinfo is None:
+        clock = clock.replace(tzinfo=dt.UTC)
+    limit = int(c.args["max_age_seconds"])
+    r.total = 1
+    if epoch_us is None:
+        r.failed, r.passed = 1, False
+        r.message = f"no {c.column!r} values: the data has no rows to be fresh"
+        return
+    wall = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(epoch_us))
+    if c.col.family == "timestamptz":
+        latest = wall.replace(tzinfo=dt.UTC)
+    else:
+        latest = wall.replace(tzinfo=ZoneInfo(c.col.timezone)).astimezone(dt.UTC)
+    age = (clock - latest).total_seconds()
+    r.observed = {"latest": latest.isoformat(), "now": clock.astimezone(dt.UTC).isoformat(), "age_seconds": age}
+    r.failed = 1 if age > limit else 0
+    r.passed = r.failed == 0
+    if not r.passed:
+        r.message = f"latest {c.column} is {latest.isoformat()}, {_age(age)} before now; the SLA allows {c.args['max_age']}"
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+def _samples(con: Any, c: Check, r: CheckResult, contract: Contract, sets: list[tuple[str, ...]], n: int) -> list[Any]:
+    """Up to n failing values (for not-null checks: the primary key of offending rows)."""
+    kind = c.counting
+    if kind in (Counting.AGGREGATE, Counting.ROW_COUNT, Counting.FRESHNESS):
+        return [r.observed] if r.observed is not None else []
+    if kind is Counting.COLUMNS:
+        return []
+    if kind is Counting.DUPLICATES:
+        where, keys = duplicate_filter(sets, _key(c))
+        rows = con.execute(f"SELECT {keys} FROM {DUPS} WHERE {where} ORDER BY n DESC, {keys} LIMIT {int(n)}").fetchall()
+        return [row[0] if len(row) == 1 else list(row) for row in rows]
+    params = Params()
+    pred = c.predicate(params)
+    target = c.col.sql
+    if c.assertion == "expect_column_values_to_not_be_null":
+        pk = contract.primary_key
+        if len(pk) != 1 or pk[0] == c.column:
+            return []
+        target = ident(pk[0])
+    import duckdb
+
+    distinct = "DISTINCT " if kind is Counting.DISTINCT else ""
+    try:
+        rows = con.execute(f"SELECT {distinct}{target} FROM {RELATION} WHERE {pred} LIMIT {int(n)}", params.values).fetchall()
+    except duckdb.Error:  # a primary key column that is missing: no samples rather than no report
+        return []
+    return [row[0] for row in rows]

@@ -1,0 +1,255 @@
+"""SOURCE -> a DuckDB view named `RELATION`, whatever the data is stored as.
+
+Files and globs are read by DuckDB's own readers (format from the extension,
+or `--source-format`); a DuckDB table (`file.duckdb::schema.table`) is
+attached read-only; Delta and Iceberg tables are read through Arrow (the
+`deltalake` and `pyiceberg` packages), because DuckDB's delta/iceberg
+extensions need a download.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.checks.sql import ident, literal
+from scaffolder.errors import UsageError
+
+RELATION = "__scaffolder_data"
+FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg")
+_EXTENSIONS = {
+    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv", ".tsv": "csv", ".csv.gz": "csv", ".tsv.gz": "csv",
+    ".json": "json", ".json.gz": "json",
+    ".ndjson": "ndjson", ".jsonl": "ndjson", ".ndjson.gz": "ndjson", ".jsonl.gz": "ndjson",
+    ".duckdb": "duckdb", ".ddb": "duckdb", ".db": "duckdb",
+}
+TYPED = {"parquet", "duckdb", "delta", "iceberg"}  # formats with declared column types
+
+
+class SourceError(UsageError):
+    """The data cannot be found or opened (exit 2)."""
+
+
+@dataclass
+class Source:
+    text: str
+    format: str
+    files: list[str] = field(default_factory=list)  # Parquet files, for metadata shortcuts
+    keep: list[Any] = field(default_factory=list)  # Arrow objects registered with DuckDB
+
+    @property
+    def typed(self) -> bool:
+        return self.format in TYPED
+
+    @property
+    def shared(self) -> bool:
+        """Other connections to the same database can read it (Arrow registrations are per connection)."""
+        return self.format not in ("delta", "iceberg")
+
+
+def detect(text: str, fmt: str | None = None) -> str:
+    """The format of SOURCE: the override, else `::` (a DuckDB table), a table folder, the extension."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise SourceError(f"unknown source format {fmt!r} (one of {', '.join(FORMATS)})")
+        return fmt
+    if "::" in text:
+        left = text.rsplit("::", 1)[0]
+        return "iceberg" if "://" in left else "duckdb"
+    p = Path(text)
+    if p.is_dir():
+        if (p / "_delta_log").is_dir():
+            return "delta"
+        if (p / "metadata").is_dir():
+            return "iceberg"
+        raise SourceError(f"{text}: a folder that is neither a Delta table (_delta_log/) nor an Iceberg "
+                          "table (metadata/); give a file, a glob, or --source-format")
+    name = text.lower()
+    for ext in sorted(_EXTENSIONS, key=len, reverse=True):
+        if name.endswith(ext):
+            return _EXTENSIONS[ext]
+    raise SourceError(f"{text}: cannot tell the format from the extension; pass --source-format "
+                      f"({', '.join(FORMATS)})")
+
+
+def _files(text: str) -> list[str]:
+    if any(ch in text for ch in "*?["):
+        found = sorted(glob.glob(text, recursive=True))
+        if not found:
+            raise SourceError(f"{text}: no file matches this pattern")
+        return found
+    if not os.path.exists(text):
+        raise SourceError(f"{text}: no such file")
+    if os.path.isdir(text):
+        raise SourceError(f"{text}: is a folder; give a file or a glob such as {text.rstrip('/')}/*.parquet")
+    return [text]
+
+
+def _file_list(files: list[str]) -> str:
+    return "[" + ", ".join(literal(f) for f in files) + "]"
+
+
+def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: list[str] | None = None) -> Source:
+    """Create the view `RELATION` over SOURCE in `con`.
+
+    `text_columns` are read as VARCHAR from CSV (contract strings): the sniffer
+    would otherwise turn `007` into the integer 7.
+    """
+    kind = detect(text, fmt)
+    source = Source(text, kind)
+    if kind in ("parquet", "csv", "json", "ndjson"):
+        files = _files(text)
+        listing = _file_list(files)
+        if kind == "parquet":
+            source.files = files
+            reader = f"read_parquet({listing})"
+        elif kind == "csv":
+            reader = _csv_reader(con, listing, text_columns or [])
+        elif kind == "json":
+            reader = f"read_json_auto({listing})"
+        else:
+            reader = f"read_json({listing}, format = 'newline_delimited')"
+        if kind == "parquet":
+            _view(con, reader, text)
+        else:  # text is parsed once into a table: the scan and the uniqueness pass then read columns
+            _view(con, reader, text, materialise=True)
+    elif kind == "duckdb":
+        _duckdb(con, text)
+    elif kind == "delta":
+        _arrow(con, source, _delta(text), text)
+    else:
+        _arrow(con, source, _iceberg(text), text)
+    return source
+
+
+def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> None:
+    import duckdb
+
+    try:
+        if materialise:
+            con.execute(f"CREATE OR REPLACE TABLE {RELATION} AS SELECT * FROM {reader}")
+        else:  # not TEMP: a second connection to this private in-memory database sees it too
+            con.execute(f"CREATE OR REPLACE VIEW {RELATION} AS SELECT * FROM {reader}")
+        con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()
+    except duckdb.Error as exc:
+        raise SourceError(f"{text}: cannot be read: {_first_line(exc)}") from exc
+
+
+def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
+    import duckdb
+
+    try:
+        sniffed = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_csv({listing})").fetchall()}
+    except duckdb.Error:
+        return f"read_csv({listing})"  # let _view report the error
+    wanted = [c for c in text_columns if c in sniffed]
+    if not wanted:
+        return f"read_csv({listing})"
+    types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in wanted) + "}"
+    return f"read_csv({listing}, types = {types})"
+
+
+def _duckdb(con: Any, text: str) -> None:
+    import duckdb
+
+    path, _, table = text.rpartition("::")
+    if not path or not table:
+        raise SourceError(f"{text}: a DuckDB source is FILE.duckdb::schema.table (or ::table for schema main)")
+    if not os.path.isfile(path):
+        raise SourceError(f"{path}: no such file")
+    parts = table.split(".")
+    if len(parts) > 2 or not all(parts):
+        raise SourceError(f"{text}: name the table as schema.table or table")
+    schema, name = parts if len(parts) == 2 else ("main", parts[0])
+    try:
+        con.execute(f"ATTACH {literal(path)} AS __scaffolder_src (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise SourceError(f"{path}: cannot be opened as a DuckDB database: {_first_line(exc)}") from exc
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = '__scaffolder_src' AND schema_name = $1 "
+        "AND table_name = $2", [schema, name]).fetchone()[0]
+    found += con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = '__scaffolder_src' AND schema_name = $1 "
+        "AND view_name = $2", [schema, name]).fetchone()[0]
+    if not found:
+        raise SourceError(f"{path}: has no table {schema}.{name}")
+    _view(con, f"__scaffolder_src.{ident(schema)}.{ident(name)}", text)
+
+
+def _arrow(con: Any, source: Source, data: Any, text: str) -> None:
+    source.keep.append(data)
+    con.register("__scaffolder_arrow", data)
+    _view(con, "__scaffolder_arrow", text)
+
+
+def _delta(text: str) -> Any:
+    try:
+        from deltalake import DeltaTable
+    except ImportError as exc:
+        raise SourceError("reading Delta tables needs the delta extra: pip install 'datamesh-scaffolder[delta]'") from exc
+    if not os.path.isdir(os.path.join(text, "_delta_log")):
+        raise SourceError(f"{text}: not a Delta table (no _delta_log/ folder)")
+    try:
+        return DeltaTable(text).to_pyarrow_dataset()
+    except Exception as exc:  # deltalake raises its own error types
+        raise SourceError(f"{text}: cannot be read as a Delta table: {_first_line(exc)}") from exc
+
+
+def _iceberg(text: str) -> Any:
+    """An Iceberg table: `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
+    try:
+        from pyiceberg.catalog.sql import SqlCatalog
+        from pyiceberg.table import StaticTable
+    except ImportError as exc:
+        raise SourceError("reading Iceberg tables needs the iceberg extra: pip install 'datamesh-scaffolder[iceberg]'") from exc
+    try:
+        if "::" in text:
+            uri, _, name = text.rpartition("::")
+            if uri.startswith("sqlite:///") and not os.path.isfile(uri.removeprefix("sqlite:///")):
+                raise SourceError(f"{uri.removeprefix('sqlite:///')}: no such catalog file")
+            table = SqlCatalog(_catalog_name(uri, name), uri=uri).load_table(name)
+        else:
+            metas = sorted(Path(text, "metadata").glob("*.metadata.json"), key=_metadata_order)
+            if not metas:
+                raise SourceError(f"{text}: no metadata/*.metadata.json: not an Iceberg table")
+            table = StaticTable.from_metadata(str(metas[-1]))
+        return table.scan().to_arrow()
+    except SourceError:
+        raise
+    except Exception as exc:  # pyiceberg and SQLAlchemy raise many types
+        raise SourceError(f"{text}: cannot be read as an Iceberg table: {_first_line(exc)}") from exc
+
+
+def _catalog_name(uri: str, name: str) -> str:
+    """The SQL catalog's name that holds `namespace.table` (a SQL catalog scopes tables by name)."""
+    from sqlalchemy import create_engine, text
+
+    namespace, _, table = name.rpartition(".")
+    engine = create_engine(uri)
+    try:
+        with engine.connect() as con:
+            found = [r[0] for r in con.execute(text(
+                "SELECT DISTINCT catalog_name FROM iceberg_tables WHERE table_namespace = :ns AND table_name = :t"),
+                {"ns": namespace, "t": table})]
+    finally:
+        engine.dispose()
+    if not found:
+        raise SourceError(f"{uri}: the catalog has no table {name!r}")
+    return found[0]
+
+
+def _metadata_order(path: Path) -> tuple[int, float]:
+    head = path.name.split("-", 1)[0].lstrip("v").split(".")[0]
+    return (int(head) if head.isdigit() else -1, path.stat().st_mtime)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def parquet_files(source: Source) -> list[str]:
+    return source.files if source.format == "parquet" else []

@@ -1,0 +1,72 @@
+"""The compiler: one catalogue entry per assertion, values only as parameters, one statement."""
+
+from __future__ import annotations
+
+import duckdb
+
+from scaffolder.checks.assertions import ASSERTIONS
+from scaffolder.checks.compile import (
+    RULES,
+    Col,
+    Counting,
+    duplicates_statement,
+    main_statement,
+    plan,
+)
+from scaffolder.checks.sql import Params, ident, literal
+from scaffolder.contract.validate import load_contract_text
+from tests.checks.data import CONTRACT
+from tests.checks.test_injection import DROP, REGEX, VALUES, _contract
+
+
+def test_every_assertion_has_a_rule() -> None:
+    assert set(RULES) == set(ASSERTIONS)
+    for name, rule in RULES.items():
+        assert rule.assertion == name
+        needs_sql = rule.counting in (Counting.ALL_ROWS, Counting.NON_NULL, Counting.AGGREGATE,
+                                      Counting.DISTINCT, Counting.ROW_COUNT)
+        assert (rule.build is not None) is needs_sql, name
+
+
+def test_identifiers_and_literals_escape() -> None:
+    assert ident('a"b') == '"a""b"'
+    assert literal("it's") == "'it''s'"
+    con = duckdb.connect()
+    for name in [DROP, 'quo"te', "back\\slash", "new\nline", "ünï✓"]:
+        assert con.execute(f"SELECT 1 AS {ident(name)}").description[0][0] == name
+        assert con.execute(f"SELECT {literal(name)}").fetchone()[0] == name
+
+
+def _bound(contract_text: str) -> list:
+    contract = load_contract_text(contract_text, "c.yaml")
+    checks = [c for c in plan(contract) if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS)]
+    for c in checks:
+        for name in (c.columns or ((c.column,) if c.column else ())):
+            f = contract.field(name)
+            fam = "number" if f.type.is_numeric else f.type.name if f.type.is_temporal else "string"
+            c.cols[name] = Col(name, f.type.duckdb(), fam)
+    return checks
+
+
+def test_contract_values_never_reach_the_sql_text() -> None:
+    checks = _bound(_contract())
+    stmt = main_statement(checks, "data", None)
+    without_idents = stmt.sql
+    for c in checks:
+        for name in (c.columns or ((c.column,) if c.column else ())):
+            without_idents = without_idents.replace(ident(name), "")
+    for value in [v for v in [*VALUES, REGEX, "x'); DELETE FROM t; --"] if v not in ("$1", "?")]:
+        assert value not in without_idents  # "$1" and "?" are values too, but also placeholder syntax
+    assert DROP in stmt.params and REGEX in stmt.params
+    assert stmt.sql.count("FROM data") == 1  # one scan
+
+
+def test_one_statement_for_every_row_check() -> None:
+    checks = _bound(CONTRACT)
+    stmt = main_statement(checks, "data", None)
+    assert stmt.sql.upper().count("SELECT") == 1
+    sets = sorted({c.columns or (c.column,) for c in checks if c.counting is Counting.DUPLICATES})
+    dup = duplicates_statement(sets, "data", "cand")
+    assert "GROUPING SETS" in dup and dup.count("FROM data") == 1
+    params = Params()
+    assert params.add("x") == "$1" and params.add("y") == "$2"
