@@ -21,8 +21,10 @@ COMMAND_MODULES = [
     "scaffolder.cli.test",
     "scaffolder.cli.changes",
     "scaffolder.cli.ci",
+    "scaffolder.cli.demo",
     "scaffolder.cli.catalog",
     "scaffolder.cli.new_domain",
+    "scaffolder.cli.fleet",
 ]
 
 

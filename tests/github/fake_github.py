@@ -36,6 +36,8 @@ class State:
     requests: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)  # method, path, body, headers
     bot_login: str = "github-actions[bot]"
     per_page_max: int = 3  # small pages so pagination is exercised
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> pull request (fleet PRs)
+    next_number: int = 1
 
 
 class FakeGitHub:
@@ -143,6 +145,9 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
                 repo, number = m.group(1), int(m.group(2))
                 return self._send(200, {"number": number, "url": f"{self._base()}/repos/{repo}/issues/{number}",
                                         "title": "PR", "state": "open"})
+            handled = _pulls_route(self, state, method, path, url.query, raw)
+            if handled is not None:
+                return self._send(*handled)
             return self._send(404, {"message": f"Not Found: {method} {path}"})
 
         def do_GET(self) -> None:  # noqa: N802
@@ -154,4 +159,84 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
         def do_PATCH(self) -> None:  # noqa: N802
             self._handle("PATCH")
 
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._handle("DELETE")
+
     return Handler
+
+
+# ---- pull requests, labels and review requests (the fleet's PRs) -------------------------------
+
+
+def _pull_json(base: str, repo: str, pr: dict[str, Any]) -> dict[str, Any]:
+    number = pr["number"]
+    return {**{k: v for k, v in pr.items() if not k.startswith("_")},
+            "url": f"{base}/repos/{repo}/pulls/{number}",
+            "issue_url": f"{base}/repos/{repo}/issues/{number}",
+            "html_url": f"https://github.example/{repo}/pull/{number}",
+            "labels": [{"name": n} for n in pr["labels"]],
+            "requested_reviewers": [{"login": u} for u in pr["reviewers"]],
+            "requested_teams": [{"slug": t} for t in pr["teams"]],
+            "head": {"ref": pr["head"], "label": f"{repo.split('/')[0]}:{pr['head']}"},
+            "base": {"ref": pr["base"]}}
+
+
+def _pulls_route(handler: Any, state: State, method: str, path: str, query: str,
+                 raw: str) -> tuple[int, Any] | None:
+    """Answer the pull request endpoints; None when `path` is not one of them."""
+    base = handler._base()
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls", path)
+    if m and method == "GET":
+        q = parse_qs(query)
+        want_head = q.get("head", [None])[0]
+        want_state = q.get("state", ["open"])[0]
+        found = [p for p in state.pulls.values()
+                 if (want_state == "all" or p["state"] == want_state)
+                 and (want_head is None or f"{m.group(1).split('/')[0]}:{p['head']}" == want_head)]
+        return 200, [_pull_json(base, m.group(1), p) for p in found]
+    if m and method == "POST":
+        body = json.loads(raw)
+        if any(p["head"] == body["head"] and p["state"] == "open" for p in state.pulls.values()):
+            return 422, {"message": "Validation Failed", "errors": [{"message": "A pull request already exists"}]}
+        number = state.next_number
+        state.next_number += 1
+        state.pulls[number] = {"number": number, "title": body["title"], "body": body.get("body", ""),
+                               "state": "open", "draft": bool(body.get("draft")), "head": body["head"],
+                               "base": body["base"], "labels": [], "reviewers": [], "teams": []}
+        return 201, _pull_json(base, m.group(1), state.pulls[number])
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path)
+    if m and method in ("GET", "PATCH"):
+        pr = state.pulls.get(int(m.group(2)))
+        if pr is None:
+            return 404, {"message": "Not Found"}
+        if method == "PATCH":
+            pr.update({k: v for k, v in json.loads(raw).items() if k in ("title", "body", "state", "base")})
+        return 200, _pull_json(base, m.group(1), pr)
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/requested_reviewers", path)
+    if m and method == "POST":
+        pr = state.pulls.get(int(m.group(2)))
+        if pr is None:
+            return 404, {"message": "Not Found"}
+        body = json.loads(raw)
+        pr["reviewers"] = sorted(set(pr["reviewers"]) | set(body.get("reviewers", [])))
+        pr["teams"] = sorted(set(pr["teams"]) | set(body.get("team_reviewers", [])))
+        return 201, _pull_json(base, m.group(1), pr)
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)/labels(?:/([^/]+))?", path)
+    if m:
+        pr = state.pulls.get(int(m.group(2)))
+        if pr is None:
+            return 404, {"message": "Not Found"}
+        if method == "POST" and m.group(3) is None:
+            body = json.loads(raw)
+            names = body["labels"] if isinstance(body, dict) else body
+            pr["labels"] = sorted(set(pr["labels"]) | set(names))
+            return 200, [{"name": n} for n in pr["labels"]]
+        if method == "DELETE" and m.group(3):
+            from urllib.parse import unquote
+
+            name = unquote(m.group(3))
+            if name not in pr["labels"]:
+                return 404, {"message": "Label does not exist"}
+            pr["labels"].remove(name)
+            return 200, [{"name": n} for n in pr["labels"]]
+    return None

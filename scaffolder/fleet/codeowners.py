@@ -1,0 +1,46 @@
+"""A domain's owners from CODEOWNERS (the last matching rule wins, as on GitHub)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+def rules(repo_root: Path) -> list[tuple[str, list[str]]]:
+    for rel in LOCATIONS:
+        path = repo_root / rel
+        if path.is_file():
+            out = []
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                parts = line.split("#", 1)[0].split()
+                if parts:
+                    out.append((parts[0], parts[1:]))
+            return out
+    return []
+
+
+def owners(repo_root: Path, rel: str) -> list[str]:
+    """Owners (`@user`, `@org/team`) of the domain folder `rel` ("." for a whole repository)."""
+    import pathspec
+
+    probe = ".copier-answers.yml" if rel == "." else f"{rel}/.copier-answers.yml"
+    found: list[str] = []
+    for pattern, who in rules(repo_root):
+        if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(probe):
+            found = who
+    return found
+
+
+def split_reviewers(handles: list[str]) -> tuple[list[str], list[str]]:
+    """(user logins, team slugs): GitHub asks for them in separate lists. E-mail owners are skipped."""
+    users, teams = [], []
+    for h in handles:
+        if not h.startswith("@"):
+            continue
+        name = h[1:]
+        if "/" in name:
+            teams.append(name.split("/", 1)[1])
+        else:
+            users.append(name)
+    return users, teams

@@ -1,0 +1,112 @@
+"""Run jobs in separate worker processes, N at a time.
+
+Copier changes the process's working directory, so two updates can never
+share a process (threads would trample each other's cwd). Each job gets a
+fresh process, forked from a multiprocessing *forkserver* that imported
+Copier once (spawn where forkserver does not exist): a job costs a fork, not
+a Python start-up plus Copier's ~0.6 s import. The job's result is written to
+a file; a process that dies (killed, out of memory) becomes a `failed`
+result for its own domain only, and the others carry on.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any
+
+PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
+
+
+@dataclass
+class Job:
+    key: str  # the domain name
+    payload: dict[str, Any]
+
+
+def _context() -> Any:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def _child(job_file: str, log_file: str, env: dict[str, str]) -> None:
+    """The job process: its output goes to its own log, its environment is the job's."""
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.environ.update(env)
+    try:  # Copier runs git through plumbum, which copied the environment when the forkserver imported it
+        from plumbum import local
+
+        local.env.update(**env)
+    except ImportError:
+        pass
+    from scaffolder.fleet.worker import main
+
+    raise SystemExit(main([job_file]))
+
+
+def _death(code: int) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the worker process was killed ({name}); re-run to complete this domain"
+    return f"the worker process exited with code {code}"
+
+
+def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] | None = None,
+             on_done: Callable[[str, dict[str, Any]], None] | None = None) -> dict[str, dict[str, Any]]:
+    """Run every job; returns key -> result (a worker's JSON, or {"error": reason})."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not jobs:
+        return {}
+    ctx = _context()
+    job_env = {"GIT_TERMINAL_PROMPT": "0", **(env or {})}
+    pending = list(enumerate(jobs))
+    running: dict[int, tuple[Any, str, Path, Path]] = {}  # sentinel -> (process, key, result, log)
+    results: dict[str, dict[str, Any]] = {}
+    parallel = max(1, parallel)
+    try:
+        while pending or running:
+            while pending and len(running) < parallel:
+                i, job = pending.pop(0)
+                stem = workdir / f"job-{i}-{job.key}"
+                job_file, result_file, log_file = (stem.with_suffix(s) for s in (".json", ".result", ".log"))
+                job_file.write_text(json.dumps({**job.payload, "result_file": str(result_file)}))
+                proc = ctx.Process(target=_child, args=(str(job_file), str(log_file), job_env), daemon=False)
+                proc.start()
+                running[proc.sentinel] = (proc, job.key, result_file, log_file)
+            for sentinel in wait(list(running)):
+                proc, key, result_file, log_file = running.pop(sentinel)  # type: ignore[call-overload]
+                proc.join()
+                results[key] = _collect(proc.exitcode, result_file, log_file)
+                proc.close()
+                if on_done:
+                    on_done(key, results[key])
+    finally:
+        for proc, *_ in running.values():  # interrupted: no orphan keeps writing
+            proc.kill()
+            proc.join()
+    return results
+
+
+def _collect(code: int, result_file: Path, log_file: Path) -> dict[str, Any]:
+    if code == 0 and result_file.is_file():
+        try:
+            return dict(json.loads(result_file.read_text()))
+        except ValueError:
+            pass
+    log = log_file.read_text(errors="replace").strip().splitlines() if log_file.is_file() else []
+    tail = f": {log[-1]}" if log and code > 0 else ""
+    return {"error": _death(code) + tail}

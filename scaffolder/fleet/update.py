@@ -1,0 +1,246 @@
+"""Update domains to a template release: one git worktree, branch and process per domain.
+
+Per domain (`update_one`, run inside its own worker process):
+
+1. the branch `template-update/<ref>[/<domain>]` already holds this release
+   (a re-run): report it from the branch, change nothing;
+2. else check the branch out afresh from the base (main) in a new worktree,
+   run Copier's update there (`defaults`, `overwrite`, `skip_answered`,
+   inline conflict markers), classify from git, and commit everything, conflict
+   markers included, on that branch only;
+3. remove the worktree. A question without a default (`needs-answer`) or an
+   error (`failed`) leaves no branch behind.
+
+The main branch's ref and checkout are never written: all writes happen in
+the worktree. A worker killed midway leaves a worktree and possibly an empty
+branch; the next run removes the worktree and starts the branch again.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scaffolder.fleet import gitops
+from scaffolder.fleet.model import Domain, Outcome
+from scaffolder.fleet.runner import Job, run_jobs
+from scaffolder.fleet.template import TemplateCache, TemplateError
+
+TRAILER = "Template-Update"
+_REQUIRED = re.compile(r'Question "([^"]+)" is required')
+
+
+# ---------------------------------------------------------------- in the parent
+
+
+def default_base(repo: Path) -> str:
+    for ref in ("main", "master"):
+        if gitops.rev(repo, f"refs/heads/{ref}"):
+            return ref
+    head = gitops.git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
+    return head or "HEAD"
+
+
+def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Path, base: str | None
+              ) -> tuple[list[Job], dict[str, Outcome]]:
+    """Decide in the parent what needs a worker; answer the rest (up to date, unreadable) at once."""
+    jobs: list[Job] = []
+    done: dict[str, Outcome] = {}
+    by_repo: dict[Path, set[str]] = {}
+    for d in domains:
+        out = Outcome(d.name, "failed", ref, from_version=d.version, to_version=ref)
+        if d.problem:
+            out.reason = d.problem
+            done[d.name] = out
+            continue
+        assert d.src_path is not None
+        try:
+            mirror = cache.mirror(d.src_path)
+        except TemplateError as exc:
+            out.reason = str(exc)
+            done[d.name] = out
+            continue
+        to_sha = cache.resolve(d.src_path, ref)
+        if not to_sha:
+            out.reason = f"the template {d.src_path} has no ref {ref!r} (tags: {', '.join(cache.tags(d.src_path)) or 'none'})"
+            done[d.name] = out
+            continue
+        if cache.resolve(d.src_path, d.version or "") == to_sha:
+            out.status, out.reason = "up-to-date", f"already on {d.version}"
+            done[d.name] = out
+            continue
+        branch = d.branch(ref)
+        base_ref = base or default_base(d.repo_root)
+        if not gitops.rev(d.repo_root, base_ref):
+            out.reason = f"{d.repo_root}: no base branch {base_ref!r} to start the update branch from (--base)"
+            done[d.name] = out
+            continue
+        by_repo.setdefault(d.repo_root, set()).add(branch)
+        wt = workdir / f"wt-{len(jobs)}-{d.name}"
+        payload = {
+            "kind": "update", "name": d.name, "repo_root": str(d.repo_root), "rel": d.rel,
+            "answers_rel": d.answers_rel, "ref": ref, "to_sha": to_sha, "mirror": str(mirror),
+            "base": base_ref, "branch": branch, "worktree": str(wt),
+            "from_version": d.version,
+        }
+        reused = already_updated(payload)  # cheap git reads: no worker process for a re-run
+        if reused is not None:
+            done[d.name] = reused
+            continue
+        jobs.append(Job(d.name, payload))
+    for repo, branches in by_repo.items():
+        gitops.clean_stale_worktrees(repo, branches)
+    return jobs, done
+
+
+def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | None = None,
+                 workdir: Path | None = None, cache: TemplateCache | None = None,
+                 on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Update every domain to `ref`; one Outcome per domain, in the domains' order."""
+    own_tmp = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-")) if workdir is None else workdir
+    try:
+        cache = cache or TemplateCache(workdir)
+        planned, results = plan_jobs(domains, ref, cache, workdir, base)
+        for outcome in results.values():
+            if on_done:
+                on_done(outcome)
+        payloads = {j.key: j.payload for j in planned}
+
+        def finished(key: str, raw: dict[str, Any]) -> None:
+            outcome = _outcome(key, ref, payloads[key], raw)
+            results[key] = outcome
+            if on_done:
+                on_done(outcome)
+
+        run_jobs(planned, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
+        for job in planned:  # a killed worker's worktree and empty branch must not linger
+            p, repo = job.payload, Path(job.payload["repo_root"])
+            if Path(p["worktree"]).exists():
+                _cleanup(repo, Path(p["worktree"]))
+            if results[job.key].status == "failed" and gitops.rev(repo, p["branch"]) == gitops.rev(repo, p["base"]):
+                gitops.git(repo, "branch", "-D", p["branch"], check=False)
+        return [results[d.name] for d in domains]
+    finally:
+        if own_tmp:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _outcome(key: str, ref: str, payload: dict[str, Any], raw: dict[str, Any]) -> Outcome:
+    if "error" in raw:
+        return Outcome(key, "failed", ref, branch=payload["branch"], from_version=payload["from_version"],
+                       to_version=ref, reason=str(raw["error"]))
+    return Outcome.from_json(raw)
+
+
+def _cleanup(repo: Path, worktree: Path) -> None:
+    if worktree.exists():
+        gitops.git(repo, "worktree", "remove", "--force", "--force", str(worktree), check=False)
+        shutil.rmtree(worktree, ignore_errors=True)
+    gitops.git(repo, "worktree", "prune", check=False)
+
+
+# ---------------------------------------------------------------- in the worker
+
+
+def _answers_commit(repo: Path, ref: str, answers_rel: str) -> str | None:
+    from ruamel.yaml import YAML
+
+    text = gitops.git(repo, "show", f"{ref}:{answers_rel}", check=False)
+    try:
+        data = YAML(typ="safe", pure=True).load(text) if text else None
+    except Exception:
+        return None
+    return str(data.get("_commit")) if isinstance(data, dict) and data.get("_commit") else None
+
+
+def _mirror_rev(mirror: str, ref: str | None) -> str | None:
+    if not ref:
+        return None
+    return gitops.git(Path(mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip() or None
+
+
+def _changed(repo: Path, base: str, branch: str, rel: str) -> list[str]:
+    out = gitops.git(repo, "diff", "--name-only", f"{base}...{branch}", "--", rel, check=False)
+    return [p for p in out.splitlines() if p]
+
+
+def already_updated(p: dict[str, Any]) -> Outcome | None:
+    """A re-run: the domain's branch already holds this release; report it from the branch, change nothing."""
+    repo, branch, rel = Path(p["repo_root"]), p["branch"], p["rel"]
+    if not gitops.branch_exists(repo, branch):
+        return None
+    if _mirror_rev(p["mirror"], _answers_commit(repo, branch, p["answers_rel"])) != p["to_sha"]:
+        return None  # an interrupted or older attempt: the update starts again from the base
+    conflicts = gitops.conflicts_in_tree(repo, branch, rel)
+    return Outcome(p["name"], "conflicted" if conflicts else "updated", p["ref"], branch=branch,
+                   from_version=p["from_version"], to_version=p["ref"], conflicts=conflicts,
+                   reason="the branch already has this update", commit=gitops.rev(repo, branch),
+                   changed=_changed(repo, p["base"], branch, rel), reused=True)
+
+
+def update_one(p: dict[str, Any]) -> Outcome:
+    """One domain's update (runs in its own process: Copier changes the cwd)."""
+    repo, branch, rel = Path(p["repo_root"]), p["branch"], p["rel"]
+    out = Outcome(p["name"], "failed", p["ref"], branch=branch, from_version=p["from_version"], to_version=p["ref"])
+    reused = already_updated(p)
+    if reused is not None:
+        return reused
+    wt = Path(p["worktree"])
+    created = False
+    try:
+        with gitops.repo_lock(repo):
+            gitops.git(repo, "worktree", "add", "--quiet", "-B", branch, str(wt), p["base"])
+        created = True
+        dst = wt if rel == "." else wt / rel
+        try:
+            _copier_update(dst, p["ref"])
+        except Exception as exc:  # Copier's errors are plain exceptions: classify by message
+            message = str(exc).strip() or type(exc).__name__
+            m = _REQUIRED.search(message)
+            if m:
+                out.status, out.question = "needs-answer", m.group(1)
+                out.reason = (f"the template asks a new question without a default: {m.group(1)!r}; "
+                              f"add `{m.group(1)}: <value>` to {p['answers_rel']} on the base branch and re-run")
+            else:
+                out.reason = f"copier update failed: {message.splitlines()[0]}"
+            return out
+        spec = rel
+        status = gitops.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
+        if not status.strip("\0"):
+            out.status, out.reason = "up-to-date", "copier changed nothing"
+            return out
+        unmerged = set(gitops.git(wt, "diff", "--name-only", "--diff-filter=U", "--", spec).split())
+        touched = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
+        marked = {f for f in touched if f.endswith(".rej") or gitops.has_markers(wt / f)}
+        out.conflicts = sorted(unmerged | marked)
+        gitops.git(wt, "add", "-A", "--", spec)
+        message = (f"template: update {p['name']} to {p['ref']}\n\n"
+                   f"{TRAILER}: {p['name']} {p['from_version']} -> {p['ref']}\n"
+                   + (f"Conflicts: {', '.join(out.conflicts)}\n" if out.conflicts else ""))
+        gitops.git(wt, *gitops.identity(repo), "-c", "core.hooksPath=/dev/null", "commit", "--quiet",
+                   "--no-verify", "-m", message)
+        out.commit = gitops.rev(wt, "HEAD")
+        out.changed = _changed(repo, p["base"], branch, rel)
+        out.status = "conflicted" if out.conflicts else "updated"
+        return out
+    except gitops.GitFailed as exc:
+        out.reason = str(exc)
+        return out
+    finally:
+        with gitops.repo_lock(repo):
+            if wt.exists():
+                gitops.git(repo, "worktree", "remove", "--force", "--force", str(wt), check=False)
+            if created and out.status in ("failed", "needs-answer", "up-to-date") and not out.commit:
+                gitops.git(repo, "branch", "-D", branch, check=False)  # leave no empty branch behind
+
+
+def _copier_update(dst: Path, ref: str) -> None:
+    from copier import run_update
+
+    run_update(dst_path=str(dst), vcs_ref=ref, defaults=True, overwrite=True, skip_answered=True,
+               conflict="inline", quiet=True, unsafe=False)
