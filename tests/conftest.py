@@ -31,6 +31,11 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Real git, failing loudly: tests build repos the way users do."""
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text()

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-from tests.conftest import run_cli
-
-
-def git(cwd, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+from tests.conftest import git, run_cli
 
 
 def test_demo_runs_the_whole_flow(tmp_path):

@@ -4,12 +4,11 @@ repo with an origin, and PyGithub talking HTTP to a GitHub double on 127.0.0.1."
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, git, run_cli
 from tests.github.fake_github import FakeGitHub
 
 TOKEN = "ghs_TOPSECRETtoken1234567890"
@@ -29,10 +28,6 @@ spec:
     upstream: [orders-domain.order_events]
     downstream: [finance.ledger]
 """
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, git, run_cli
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "multi-contract-pr.md"
 
@@ -44,10 +43,6 @@ spec:
   lineage:
     upstream: [orders-domain.order_events]
 """
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
 def build_pr(repo: Path) -> None:
