@@ -62,6 +62,18 @@ def _data_specs(specs: list[str], report: ChangeReport) -> list[tuple[Any, str]]
     return pairs
 
 
+def _dbt_outputs(report: ChangeReport, root: Path, taken: set[str]) -> list[tuple[Any, str]]:
+    """Where no data was named: the product table a domain's `dbt build` left in target/dev.duckdb."""
+    pairs = []
+    for c in report.contracts:
+        if c.status == "removed" or c.name in taken:
+            continue
+        database = (root / c.path).parent / "target" / "dev.duckdb"
+        if database.is_file():
+            pairs.append((c, f"{database}::main.{c.name.rsplit('.', 1)[-1]}"))
+    return pairs
+
+
 def _impact(report: ChangeReport, root: Path, mesh: Any) -> dict[str, list[dict[str, Any]]]:
     from scaffolder.contract.discover import find_in
     from scaffolder.contract.validate import validate_file
@@ -114,11 +126,12 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     report = check_changes(root, base_ref, opts.head_ref, mesh, today, fail_on=fail_on)
 
     data_reports = []
-    for result, source in _data_specs(opts.data, report):
+    pairs = _data_specs(opts.data, report)
+    pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
+    for result, source in pairs:
         from scaffolder.checks.run import run_checks
 
-        path = Path(mesh.root) / result.path if not Path(result.path).is_absolute() else Path(result.path)
-        data_reports.append(run_checks(path if path.exists() else Path(result.path), source, now=opts.now))
+        data_reports.append(run_checks(root / result.path, source, now=opts.now))
     impact = _impact(report, root, mesh)
 
     extras = [*(f"> {n}" for n in notes)]

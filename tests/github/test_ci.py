@@ -240,3 +240,27 @@ def test_data_checks_run_on_the_changed_contract(mesh_repo, tmp_path):
     assert failed["customer_id.masking"] == (1, 3)
     assert any(cid.startswith("order_id.") and v == (1, 3) for cid, v in failed.items())
     assert "### Data checks" in (tmp_path / "summary.md").read_text()
+
+
+def test_the_domains_dbt_build_output_is_checked_without_being_named(mesh_repo, tmp_path):
+    import duckdb
+
+    edit_orders(mesh_repo, ("version: 2.1.0", "version: 2.1.1"), ("        constraints: { pii: true, masking: \"hash\" }",
+                                                                   "        description: hashed customer\n"
+                                                                   "        constraints: { pii: true, masking: \"hash\" }"))
+    target = mesh_repo / "domains/orders/target"
+    target.mkdir()
+    con = duckdb.connect(str(target / "dev.duckdb"))
+    con.execute("CREATE TABLE order_events AS SELECT * FROM (VALUES "
+                "('o1', TIMESTAMP '2026-11-25 09:55:00', repeat('a', 64)), "
+                "('o1', TIMESTAMP '2026-11-25 09:58:00', repeat('b', 64))) v(order_id, event_ts, customer_id)")
+    con.close()
+    with FakeGitHub() as gh:
+        result = run_cli("ci", "--comment", "off", "--now", "2026-11-25T10:00:00", cwd=mesh_repo,
+                         env=ci_env(mesh_repo, gh, tmp_path))
+    assert result.code == 1, result.out + result.err
+    (checks,) = json.loads(Path(outputs(tmp_path)["report-path"]).read_text())["data_checks"]
+    assert checks["source"].endswith("dev.duckdb::main.order_events")
+    failed = {c["id"]: (c["failed"], c["total"]) for c in checks["checks"] if not c["passed"]}
+    # both members of the duplicate group count; the seed's check allows events up to 2025-12-31 only
+    assert failed == {"order_id.unique": (2, 2), "event_ts.values_to_be_between": (2, 2)}
