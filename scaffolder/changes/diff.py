@@ -347,21 +347,34 @@ def compare_bounds(a: Any, b: Any) -> int | None:
     return 0 if a == b else None
 
 
+def bound_move(old: Any, new: Any, lower: bool) -> str:
+    """How a lower (or upper) bound moved: same | loosened | tightened | unordered.
+
+    Adding a bound tightens, removing one loosens; a lower bound that goes
+    down (an upper that goes up) loosens.
+    """
+    if old is None and new is None:
+        return "same"
+    if old is None:
+        return "tightened"
+    if new is None:
+        return "loosened"
+    order = compare_bounds(new, old)
+    if order is None:
+        return "unordered"
+    if order == 0:
+        return "same"
+    return "loosened" if (order < 0) == lower else "tightened"
+
+
 def _bounds(d: _Diff, of: Field, nf: Field, _pk: bool) -> None:
     for bound, lower in (("min", True), ("max", False), ("min_length", True), ("max_length", False)):
         old, new = getattr(of.constraints, bound), getattr(nf.constraints, bound)
-        if old is None and new is None:
+        move = bound_move(old, new, lower)
+        if move == "same":
             continue
-        if old is None:
-            loosened = False
-        elif new is None:
-            loosened = True
-        else:
-            order = compare_bounds(new, old)
-            if order == 0:
-                continue
-            # A bound that cannot be ordered is treated as loosened: the safe side for readers.
-            loosened = order is None or (order < 0) == lower
+        # A bound that cannot be ordered is treated as loosened: the safe side for readers.
+        loosened = move in ("loosened", "unordered")
         d.emit("bound-loosened" if loosened else "bound-tightened", f"{nf.json_path}.constraints.{bound}",
                _cpath(nf, d.new.doc.data, bound), field=nf.name, bound=bound, old=old, new=new)
 
@@ -490,21 +503,14 @@ def _diff_check(d: _Diff, o: QualityCheck, n: QualityCheck) -> None:
         for arg, lower in (("min_value", True), ("max_value", False)):
             handled.add(arg)
             old, new = o.value.get(arg), n.value.get(arg)
-            if old is None and new is None:
+            move = bound_move(old, new, lower)
+            if move == "same":
                 continue
-            if old is None:
-                loosened: bool | None = False
-            elif new is None:
-                loosened = True
-            else:
-                order = compare_bounds(new, old)
-                if order == 0:
-                    continue
-                loosened = None if order is None else (order < 0) == lower
-            if loosened is None:
+            if move == "unordered":
                 d.emit("check-changed", f"{jp}.value.{arg}", (*n.path, "value", arg), check=n.key,
                        detail=f"{arg} changed from {old} to {new}")
                 continue
+            loosened = move == "loosened"
             word = "widened" if loosened else "narrowed"
             d.emit("check-loosened" if loosened else "check-tightened", f"{jp}.value.{arg}", (*n.path, "value", arg),
                    check=n.key, detail=f"range {word}: {arg} {_s(old)} -> {_s(new)}")

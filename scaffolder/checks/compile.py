@@ -145,10 +145,6 @@ def _in_set(expr: str, args: dict[str, Any], col: Col, params: Params) -> str:
     return f"({expr} IN ({', '.join(typed)}))"
 
 
-def _not_in(expr: str, args: dict[str, Any], col: Col, params: Params) -> str:
-    return f"(NOT {_in_set(expr, args, col, params)})" if args.get("value_set") else "FALSE"
-
-
 def _regex(expr: str, args: dict[str, Any], col: Col, params: Params) -> str:
     return f"regexp_matches({col.text(expr)}, {params.add(str(args['regex']))})"
 

@@ -250,6 +250,3 @@ def _metadata_order(path: Path) -> tuple[int, float]:
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
-
-def parquet_files(source: Source) -> list[str]:
-    return source.files if source.format == "parquet" else []

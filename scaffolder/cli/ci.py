@@ -76,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
         now = dt.datetime.fromisoformat(args.now) if args.now else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if args.data and args.data == [""]:
-        args.data = []
     ctx = read_context()
     data = [line.strip() for spec in args.data for line in spec.splitlines() if line.strip()]
     opts = CiOptions(base_ref=args.base_ref, head_ref=args.head_ref, fail_on=args.fail_on,

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffolder.contract.load import Document, PathKey, to_json_path
+from scaffolder.contract.load import Document, PathKey
 from scaffolder.contract.semver import Version, parse_version
 from scaffolder.contract.types import LogicalType, TypeParseError, parse_type
 from scaffolder.contract.units import Duration, parse_duration, parse_percent
@@ -294,4 +294,4 @@ def build(doc: Document) -> Contract:
     )
 
 
-__all__ = ["Constraints", "Contract", "Deprecation", "Field", "QualityCheck", "Sla", "build", "to_json_path"]
+__all__ = ["Constraints", "Contract", "Deprecation", "Field", "QualityCheck", "Sla", "build"]

@@ -16,8 +16,6 @@ from typing import Any
 from scaffolder.contract.load import Document
 from scaffolder.report.finding import Finding
 
-SCHEMA_ID = "https://datamesh.io/schemas/v1/data-product-contract.json"
-
 
 @cache
 def contract_schema() -> dict[str, Any]:

@@ -364,7 +364,7 @@ def _check_args(c: Contract, path: PathKey, value: dict[str, Any], spec: Any, na
             yield Problem(f"value.{key} must be an integer", (*vpath, key))
         if kind == "bool" and not isinstance(v, bool):
             yield Problem(f"value.{key} must be true or false", (*vpath, key))
-        if kind == "bound" and not isinstance(v, int | float | str) or isinstance(v, bool) and kind == "bound":
+        if kind == "bound" and (isinstance(v, bool) or not isinstance(v, int | float | str)):
             yield Problem(f"value.{key} must be a number or a date", (*vpath, key))
     lo, hi = value.get("min_value"), value.get("max_value")
     if lo is not None and hi is not None and type(lo) is type(hi) and not isinstance(lo, bool):

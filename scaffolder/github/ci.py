@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog.lineage import build_graph, impacted, mermaid
+from scaffolder.catalog.lineage import Impact, build_graph, impacted, mermaid
 from scaffolder.changes.report import ChangeReport
 from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
@@ -91,8 +91,6 @@ def _impact(report: ChangeReport, root: Path, mesh: Any) -> dict[str, list[dict[
 
 
 def _impact_markdown(impact: dict[str, list[dict[str, Any]]]) -> str:
-    from scaffolder.catalog.lineage import Impact
-
     if not any(impact.values()):
         return ""
     parts = ["### Consumers a breaking change touches"]
@@ -125,13 +123,13 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     base_ref = opts.base_ref or (f"origin/{ctx.base_ref}" if ctx.base_ref else None)
     report = check_changes(root, base_ref, opts.head_ref, mesh, today, fail_on=fail_on)
 
-    data_reports = []
     pairs = _data_specs(opts.data, report)
     pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
-    for result, source in pairs:
+    data_reports = []
+    if pairs:  # duckdb is imported only when there is data to check
         from scaffolder.checks.run import run_checks
 
-        data_reports.append(run_checks(root / result.path, source, now=opts.now))
+        data_reports = [run_checks(root / result.path, source, now=opts.now) for result, source in pairs]
     impact = _impact(report, root, mesh)
 
     extras = [*(f"> {n}" for n in notes)]

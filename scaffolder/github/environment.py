@@ -22,8 +22,6 @@ class GitHubContext:
     summary_file: Path | None = None
     workspace: Path | None = None
     base_ref: str | None = None
-    head_ref: str | None = None
-    sha: str | None = None
 
     @property
     def in_actions(self) -> bool:
@@ -45,18 +43,7 @@ class GitHubContext:
         pr = self.pull_request or {}
         return [lab.get("name", "") for lab in pr.get("labels", []) if isinstance(lab, dict)]
 
-    @property
-    def from_fork(self) -> bool:
-        """A PR whose head lives in another repository: its token cannot write."""
-        pr = self.pull_request or {}
-        head = (pr.get("head") or {}).get("repo") or {}
-        base = (pr.get("base") or {}).get("repo") or {}
-        return bool(head.get("full_name") and base.get("full_name") and head["full_name"] != base["full_name"])
 
-    @property
-    def base_sha(self) -> str | None:
-        pr = self.pull_request or {}
-        return (pr.get("base") or {}).get("sha")
 
 
 def read_context(env: dict[str, str] | None = None) -> GitHubContext:
@@ -83,6 +70,4 @@ def read_context(env: dict[str, str] | None = None) -> GitHubContext:
         summary_file=path("GITHUB_STEP_SUMMARY"),
         workspace=path("GITHUB_WORKSPACE"),
         base_ref=env.get("GITHUB_BASE_REF") or None,
-        head_ref=env.get("GITHUB_HEAD_REF") or None,
-        sha=env.get("GITHUB_SHA") or None,
     )

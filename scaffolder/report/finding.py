@@ -7,7 +7,7 @@ so every renderer and every sink handles them the same way.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -56,8 +56,6 @@ class Finding:
         key = f"{self.rule}|{self.product or ''}|{self.location.json_path or ''}"
         return hashlib.sha256(key.encode()).hexdigest()[:12]
 
-    def with_location(self, **changes: Any) -> Finding:
-        return replace(self, location=replace(self.location, **changes))
 
     def text(self) -> str:
         """`PATH:LINE:COL: message [rule-id]`, the form editors and CI logs link."""
@@ -95,4 +93,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR and not f.accepted for f in findings)
 
 
-__all__ = ["Finding", "Location", "Severity", "asdict", "has_errors", "sort_key"]
+__all__ = ["Finding", "Location", "Severity", "has_errors", "sort_key"]
