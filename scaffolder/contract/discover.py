@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.policy import DEFAULT_GLOBS, Mesh
 from scaffolder.errors import UsageError
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "target", "dbt_packages", ".nox", "__pycache__", "site-packages"}
@@ -47,8 +47,6 @@ def expand(paths: list[str], mesh: Mesh) -> list[Path]:
             out.append(p)
         elif p.is_dir():
             # the mesh's globs, else the usual names: never every YAML file (dbt's would not be contracts)
-            from scaffolder.contract.policy import DEFAULT_GLOBS
-
             out.extend(find_in(p, mesh.contracts) or find_in(p, DEFAULT_GLOBS))
         elif glob.has_magic(raw):
             hits = sorted(Path(h) for h in glob.glob(raw, recursive=True) if Path(h).is_file())
