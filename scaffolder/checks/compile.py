@@ -317,7 +317,7 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None) 
     """The single scan: conditional aggregates for every check that reads rows.
 
     Uniqueness totals come from here; their duplicate groups come from
-    `duplicates_statement`, the one extra pass.
+    `uniqueness.DuplicatePlan`.
     """
     params = Params()
     exprs: list[str] = ["count(*)"]
@@ -363,50 +363,5 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None) 
     return Statement(sql, params.values, outputs)
 
 
-def duplicate_sets(checks: list[Check]) -> list[tuple[str, ...]]:
-    """The distinct column lists that uniqueness checks group by."""
-    sets: list[tuple[str, ...]] = []
-    for c in checks:
-        if c.error is None and c.counting is Counting.DUPLICATES:
-            cols = c.columns if c.columns else (c.column or "",)
-            if cols not in sets:
-                sets.append(cols)
-    return sets
-
-
 def _not_all_null(cols: tuple[str, ...]) -> str:
     return "NOT (" + " AND ".join(f"{ident(c)} IS NULL" for c in cols) + ")"
-
-
-def duplicates_statement(sets: list[tuple[str, ...]], relation: str, table: str) -> str:
-    """The one extra pass: every duplicate group of every uniqueness key, materialised once.
-
-    GROUPING SETS reads the data once for all keys (single and compound);
-    `grouping()` tells the sets apart. Only groups seen more than once are kept,
-    so the table is small, and samples come from it. Single-column keys ignore
-    nulls; compound keys ignore rows whose columns are all null (Great
-    Expectations' default). Grouping 64-bit hashes instead of the values was
-    measured: no cheaper once the hash candidates are confirmed, so values it is.
-    """
-    every = list(dict.fromkeys(c for s in sets for c in s))
-    aliased = ", ".join(f"{ident(c)} AS k{i}" for i, c in enumerate(every))
-    if len(sets) == 1:
-        keys = ", ".join(ident(c) for c in sets[0])
-        return (f"CREATE OR REPLACE TABLE {table} AS SELECT {aliased}, 0 AS g, count(*) AS n "
-                f"FROM {relation} WHERE {_not_all_null(sets[0])} GROUP BY {keys} HAVING count(*) > 1")
-    names = ", ".join(ident(c) for c in every)
-    grouping = ", ".join("(" + ", ".join(ident(c) for c in s) + ")" for s in sets)
-    return (f"CREATE OR REPLACE TABLE {table} AS SELECT {aliased}, grouping({names}) AS g, count(*) AS n "
-            f"FROM {relation} GROUP BY GROUPING SETS ({grouping}) HAVING count(*) > 1")
-
-
-def duplicate_filter(sets: list[tuple[str, ...]], cols: tuple[str, ...]) -> tuple[str, str]:
-    """(WHERE clause, key columns) selecting the duplicate groups of `cols` in the duplicates table."""
-    every = list(dict.fromkeys(c for s in sets for c in s))
-    keys = [f"k{every.index(c)}" for c in cols]
-    mask = 0
-    if len(sets) > 1:
-        for c in every:
-            mask = (mask << 1) | (0 if c in cols else 1)
-    nulls = " AND ".join(f"{k} IS NULL" for k in keys)
-    return f"g = {mask} AND NOT ({nulls})", ", ".join(keys)

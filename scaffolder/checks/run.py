@@ -2,7 +2,9 @@
 
 Passes over the data: one aggregate statement for every per-row check, row
 count and freshness (compile.main_statement), plus one GROUP BY pass only when
-the contract has uniqueness checks (every key in one GROUPING SETS statement).
+the contract has uniqueness checks, run at the same time on a second cursor
+(uniqueness.DuplicatePlan: every key grouped at most once, compound keys only
+among the rows whose leading column repeats).
 On Parquet, checks the footer statistics prove are answered before the scan.
 Samples are fetched afterwards, only for checks that failed.
 """
@@ -24,15 +26,13 @@ from scaffolder.checks.compile import (
     Col,
     Counting,
     Statement,
-    duplicate_filter,
-    duplicate_sets,
-    duplicates_statement,
     main_statement,
     plan,
 )
 from scaffolder.checks.results import EXTRA_COLUMN, CheckReport, CheckResult, passes
 from scaffolder.checks.sources import RELATION, open_source
 from scaffolder.checks.sql import Params, ident
+from scaffolder.checks.uniqueness import DuplicatePlan, key_of
 from scaffolder.contract.model import Contract
 from scaffolder.report.finding import Finding, Severity
 
@@ -105,17 +105,17 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         results[cid].via = via
     rest = [c for c in scanned if c.id not in shortcuts]
     proven = set(shortcuts)
-    sets = duplicate_sets(scanned)
-    say(f"scanning {source} ({len(checks)} checks, one pass{' + one for uniqueness' if sets else ''})")
+    dups = DuplicatePlan.of(scanned, DUPS)
+    say(f"scanning {source} ({len(checks)} checks, one pass{' + one for uniqueness' if dups else ''})")
     scan_fresh = fresh if fresh is not None and fresh.id not in proven else None
-    if sets and src.shared:
+    if dups and src.shared:
         # The uniqueness pass runs on a second connection while the main scan runs: same CPU,
         # less waiting (each statement alone does not keep both cores busy all the time).
         other = con.cursor()
         other.execute("SET TimeZone = 'UTC'")
         try:
             with ThreadPoolExecutor(1) as pool:
-                pending = pool.submit(_duplicates, other, scanned, sets, values, results)
+                pending = pool.submit(_duplicates, other, scanned, dups, values, results)
                 try:
                     got, rows = _main(con, rest, scan_fresh, results)
                 except BaseException:  # Ctrl-C or a bug: stop the other query rather than wait for it
@@ -126,8 +126,8 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
             other.close()
     else:
         got, rows = _main(con, rest, scan_fresh, results)
-        if sets:
-            _duplicates(con, scanned, sets, values, results)
+        if dups:
+            _duplicates(con, scanned, dups, values, results)
     values.update(got)
     report.rows = rows
     for c in scanned:
@@ -141,7 +141,7 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         for c in checks:
             r = results[c.id]
             if not r.passed and r.error is None:
-                r.samples = _samples(con, c, r, contract, sets, samples)
+                r.samples = _samples(con, c, r, contract, dups, samples)
     report.checks = [results[c.id] for c in checks]
     report.seconds = time.perf_counter() - started
     return report
@@ -244,25 +244,34 @@ def _collect(con: Any, stmt: Statement) -> tuple[dict[tuple[str, str], Any], int
     return values, int(values[("", "rows")])
 
 
-def _duplicates(con: Any, checks: list[Check], sets: list[tuple[str, ...]],
+def _duplicates(con: Any, checks: list[Check], dups: DuplicatePlan,
                 values: dict[tuple[str, str], Any], results: dict[str, CheckResult]) -> None:
-    """Every key's duplicate groups in one pass; each check sums its own groups."""
+    """Every key's duplicate groups (uniqueness.DuplicatePlan); each check sums its own groups."""
     import duckdb
 
     users = [c for c in checks if c.error is None and c.counting is Counting.DUPLICATES]
-    try:
-        con.execute(duplicates_statement(sets, RELATION, DUPS))
-    except duckdb.Error as exc:
+
+    def fail(keys: list[tuple[str, ...]], exc: duckdb.Error) -> None:
         for c in users:
-            c.error = results[c.id].error = f"cannot be evaluated: {str(exc).strip().splitlines()[0]}"
+            if key_of(c) in keys:
+                c.error = results[c.id].error = f"cannot be evaluated: {str(exc).strip().splitlines()[0]}"
+
+    try:
+        con.execute(dups.create(RELATION))
+        con.execute(dups.first_pass(RELATION))
+    except duckdb.Error as exc:
+        fail(dups.keys, exc)
         return
+    for key in dups.leading:
+        try:
+            if con.execute(dups.candidates(key)).fetchone()[0]:
+                con.execute(dups.second_pass(key, RELATION))
+        except duckdb.Error as exc:
+            fail([key], exc)
     for c in users:
-        where, _ = duplicate_filter(sets, _key(c))
-        values[(c.id, "failed")] = con.execute(f"SELECT coalesce(sum(n), 0) FROM {DUPS} WHERE {where}").fetchone()[0]
-
-
-def _key(c: Check) -> tuple[str, ...]:
-    return c.columns if c.columns else (c.column or "",)
+        if c.error is None:
+            where, _ = dups.where(key_of(c))
+            values[(c.id, "failed")] = con.execute(f"SELECT coalesce(sum(n), 0) FROM {DUPS} WHERE {where}").fetchone()[0]
 
 
 def _score(c: Check, r: CheckResult, values: dict[tuple[str, str], Any]) -> None:
@@ -320,7 +329,7 @@ def _age(seconds: float) -> str:
     return f"{seconds:.0f}s"
 
 
-def _samples(con: Any, c: Check, r: CheckResult, contract: Contract, sets: list[tuple[str, ...]], n: int) -> list[Any]:
+def _samples(con: Any, c: Check, r: CheckResult, contract: Contract, dups: DuplicatePlan | None, n: int) -> list[Any]:
     """Up to n failing values (for not-null checks: the primary key of offending rows)."""
     kind = c.counting
     if kind in (Counting.AGGREGATE, Counting.ROW_COUNT, Counting.FRESHNESS):
@@ -328,7 +337,8 @@ def _samples(con: Any, c: Check, r: CheckResult, contract: Contract, sets: list[
     if kind is Counting.COLUMNS:
         return []
     if kind is Counting.DUPLICATES:
-        where, keys = duplicate_filter(sets, _key(c))
+        assert dups is not None
+        where, keys = dups.where(key_of(c))
         rows = con.execute(f"SELECT {keys} FROM {DUPS} WHERE {where} ORDER BY n DESC, {keys} LIMIT {int(n)}").fetchall()
         return [row[0] if len(row) == 1 else list(row) for row in rows]
     params = Params()

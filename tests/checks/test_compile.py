@@ -9,11 +9,11 @@ from scaffolder.checks.compile import (
     RULES,
     Col,
     Counting,
-    duplicates_statement,
     main_statement,
     plan,
 )
 from scaffolder.checks.sql import Params, ident, literal
+from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.validate import load_contract_text
 from tests.checks.data import CONTRACT
 from tests.checks.test_injection import DROP, REGEX, VALUES, _contract
@@ -65,8 +65,12 @@ def test_one_statement_for_every_row_check() -> None:
     checks = _bound(CONTRACT)
     stmt = main_statement(checks, "data", None)
     assert stmt.sql.upper().count("SELECT") == 1
-    sets = sorted({c.columns or (c.column,) for c in checks if c.counting is Counting.DUPLICATES})
-    dup = duplicates_statement(sets, "data", "cand")
-    assert "GROUPING SETS" in dup and dup.count("FROM data") == 1
+    dups = DuplicatePlan.of(checks, "cand")
+    assert dups is not None
+    # id and code stand alone (one GROUPING SETS scan); (code, status) and (id, qty) contain them
+    assert dups.base == [("id",), ("code",)]
+    assert dups.leading == {("code", "status"): "code", ("id", "qty"): "id"}
+    first = dups.first_pass("data")
+    assert "GROUPING SETS" in first and first.count("FROM data") == 1
     params = Params()
     assert params.add("x") == "$1" and params.add("y") == "$2"

@@ -182,6 +182,45 @@ spec:
     assert unique.samples == ["a", "b"]  # the largest group first
 
 
+@pytest.mark.parametrize("ext", ["parquet", "csv"])
+def test_compound_keys_count_every_member_where_the_leading_key_repeats_or_is_null(ext: str, tmp_path: Path) -> None:
+    """(a, b) next to a unique `a`: grouped only among rows whose `a` repeats or is null.
+
+    a: p x3, q, null x4. (a, b): (null, x) x2 and (p, y) x2 repeat; (null, null) x2 is all null
+    and ignored. (a, c): only (null, 1) repeats, although `p` does too. (b, c) has no leading
+    key and is grouped over every row: (x, 1) repeats.
+    """
+    import duckdb
+
+    path = tmp_path / f"ab.{ext}"
+    duckdb.connect().execute(
+        "COPY (SELECT * FROM (VALUES (NULL, 'x', 1), ('p', 'y', 1), (NULL, 'x', 1), (NULL, NULL, NULL), "
+        "('p', 'y', 2), ('q', 'z', 1), (NULL, NULL, NULL), ('p', 'w', 3)) v(a, b, c)) "
+        f"TO '{path}' ({'FORMAT parquet' if ext == 'parquet' else 'FORMAT csv, HEADER'})")
+    text = """apiVersion: datamesh.io/v1
+kind: DataProduct
+metadata: {name: a.b, domain: a, version: 1.0.0}
+spec:
+  owner: x@example.com
+  schema:
+    fields:
+      - {name: a, type: string, constraints: {unique: true}}
+      - {name: b, type: string}
+      - {name: c, type: int}
+  quality:
+    checks:
+      - {assertion: expect_compound_columns_to_be_unique, name: ab, value: {column_list: [a, b]}}
+      - {assertion: expect_compound_columns_to_be_unique, name: ac, value: {column_list: [a, c]}}
+      - {assertion: expect_compound_columns_to_be_unique, name: bc, value: {column_list: [b, c]}}
+"""
+    report = run_checks(load_contract_text(text, "ab.yaml"), str(path), samples=5)
+    got = {c.id: (c.failed, c.total, c.passed) for c in report.checks if c.source != "schema"}
+    assert got == {"a.unique": (3, 4, False), "ab": (4, 6, False), "ac": (2, 6, False), "bc": (2, 6, False)}
+    by_id = {c.id: c for c in report.checks}
+    assert by_id["ab"].samples == [["p", "y"], [None, "x"]]  # equal sizes: by key, nulls last
+    assert by_id["ac"].samples == [[None, 1]] and by_id["bc"].samples == [["x", 1]]
+
+
 def test_a_check_duckdb_rejects_does_not_sink_the_others(sources: dict[str, str]) -> None:
     """A numeric bound on a string column cannot run: that check reports an error, the rest still count."""
     text = CONTRACT.replace("      - {column: code, assertion: expect_column_values_to_match_regex",

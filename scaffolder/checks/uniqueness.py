@@ -1,0 +1,116 @@
+"""Uniqueness checks: every key's duplicate groups, with as few hash aggregations as possible.
+
+Grouping 10M distinct keys is the most expensive thing a check run does, so
+each key is grouped at most once and only where it can have duplicates:
+
+- keys that stand alone are grouped together in one pass over the data
+  (GROUPING SETS when there are several);
+- a compound key that contains a single-column key checked in the same run
+  (`(order_id, line_no)` next to a unique `order_id`) can only repeat where
+  that column repeats or is null. It is grouped afterwards among those rows
+  alone, and not at all when there are none (the usual case).
+
+Duplicate groups (count > 1) go into one small table; each check sums the
+members of its own groups (`n`), and samples are read from the same table.
+Single-column keys ignore nulls; compound keys ignore rows whose columns are
+all null (Great Expectations' default). When the leading column repeats a
+lot, the second pass groups nearly every row: it then costs what grouping
+the compound key in the first pass would have cost, plus one read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffolder.checks.compile import Check, Counting
+from scaffolder.checks.sql import ident
+
+Key = tuple[str, ...]
+
+
+def key_of(check: Check) -> Key:
+    return check.columns if check.columns else (check.column or "",)
+
+
+@dataclass(frozen=True)
+class DuplicatePlan:
+    """Which keys are grouped where. A key's index in `keys` is its `g` in the table."""
+
+    keys: list[Key]
+    leading: dict[Key, str]  # compound key -> the checked single column it contains
+    table: str
+
+    @classmethod
+    def of(cls, checks: list[Check], table: str) -> DuplicatePlan | None:
+        keys: list[Key] = []
+        for c in checks:
+            if c.error is None and c.counting is Counting.DUPLICATES and key_of(c) not in keys:
+                keys.append(key_of(c))
+        if not keys:
+            return None
+        singles = [k[0] for k in keys if len(k) == 1]
+        leading = {k: next(s for s in singles if s in k) for k in keys
+                   if len(k) > 1 and any(s in k for s in singles)}
+        return cls(keys, leading, table)
+
+    @property
+    def base(self) -> list[Key]:
+        return [k for k in self.keys if k not in self.leading]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(dict.fromkeys(c for k in self.keys for c in k))
+
+    def _alias(self, column: str) -> str:
+        return f"k{self.columns.index(column)}"
+
+    def _select(self, grouped: set[str]) -> str:
+        """Every key column in table order: the value where grouped, else NULL."""
+        return ", ".join(ident(c) if c in grouped else "NULL" for c in self.columns)
+
+    def create(self, relation: str) -> str:
+        """The empty table, typed from the data."""
+        cols = ", ".join(f"{ident(c)} AS {self._alias(c)}" for c in self.columns)
+        return (f"CREATE OR REPLACE TABLE {self.table} AS SELECT {cols}, 0 AS g, CAST(0 AS BIGINT) AS n "
+                f"FROM {relation} LIMIT 0")
+
+    def first_pass(self, relation: str) -> str:
+        """Every stand-alone key's groups (the null group too: compound keys need it) in one scan."""
+        base = self.base
+        if len(base) == 1:
+            (key,) = base
+            return (f"INSERT INTO {self.table} SELECT {self._select(set(key))}, {self.keys.index(key)}, count(*) "
+                    f"FROM {relation} GROUP BY {', '.join(map(ident, key))} HAVING count(*) > 1")
+        grouped = list(dict.fromkeys(c for k in base for c in k))
+        names = ", ".join(map(ident, grouped))
+        cases = " ".join(f"WHEN {self._mask(grouped, k)} THEN {self.keys.index(k)}" for k in base)
+        sets = ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in base)
+        return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, CASE grouping({names}) {cases} END, "
+                f"count(*) FROM {relation} GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 1")
+
+    @staticmethod
+    def _mask(grouped: list[str], key: Key) -> int:
+        """grouping()'s value for `key`: one bit per column, set when the column is not grouped."""
+        mask = 0
+        for c in grouped:
+            mask = (mask << 1) | (0 if c in key else 1)
+        return mask
+
+    def candidates(self, key: Key) -> str:
+        """How many groups the leading column has (duplicates or nulls): none means `key` cannot repeat."""
+        return f"SELECT count(*) FROM {self.table} WHERE g = {self.keys.index((self.leading[key],))}"
+
+    def second_pass(self, key: Key, relation: str) -> str:
+        """A compound key's groups among the rows whose leading column repeats or is null."""
+        lead = self.leading[key]
+        alias = self._alias(lead)
+        inner = f"SELECT {alias} FROM {self.table} WHERE g = {self.keys.index((lead,))} AND {alias} IS NOT NULL"
+        return (f"INSERT INTO {self.table} SELECT {self._select(set(key))}, {self.keys.index(key)}, count(*) "
+                f"FROM {relation} WHERE ({ident(lead)} IN ({inner}) OR {ident(lead)} IS NULL) "
+                f"GROUP BY {', '.join(map(ident, key))} HAVING count(*) > 1")
+
+    def where(self, key: Key) -> tuple[str, str]:
+        """(WHERE clause, key columns) selecting `key`'s duplicate groups in the table."""
+        aliases = [self._alias(c) for c in key]
+        nulls = " AND ".join(f"{a} IS NULL" for a in aliases)
+        return f"g = {self.keys.index(key)} AND NOT ({nulls})", ", ".join(aliases)
