@@ -120,6 +120,28 @@ def answer(footer: Footer, checks: list[Check], values: dict[tuple[str, str], An
     return proven
 
 
+def key_totals(footer: Footer, checks: list[Check], values: dict[tuple[str, str], Any], rows: int) -> set[str]:
+    """Fill the totals of uniqueness checks from null counts; return their ids.
+
+    A single key's total is its non-null rows; a compound key's is every row
+    when one of its columns has no null (else some rows may be all null: scan).
+    The duplicate groups still come from the data (uniqueness.DuplicatePlan).
+    """
+    if not footer.usable:
+        return set()
+    stats = footer.stats
+    done: set[str] = set()
+    for c in checks:
+        cols = c.columns or ((c.column,) if c.column else ())
+        if c.error is not None or c.counting is not Counting.DUPLICATES or not all(n in stats for n in cols):
+            continue
+        nulls = [stats[n]["nulls"] for n in cols]
+        if len(cols) == 1 or min(nulls) == 0:
+            values[(c.id, "total")] = rows - nulls[0] if len(cols) == 1 else rows
+            done.add(c.id)
+    return done
+
+
 PUSHDOWN = {
     "expect_column_values_to_be_between",
     "expect_column_values_to_be_in_set",

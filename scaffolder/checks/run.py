@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,6 +91,7 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
     scanned = [c for c in checks if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS)]
     values: dict[tuple[str, str], Any] = {}
     shortcuts: dict[str, str] = {}  # check id -> how it was answered without the main scan
+    counted: set[str] = set()  # uniqueness totals the footer gives: the main scan need not read the key
     if src.format == "parquet" and use_metadata:
         say("reading Parquet statistics")
         rows = con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
@@ -101,33 +101,17 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         waiting = [c for c in [*scanned, *([fresh] if fresh else [])] if c.id not in shortcuts]
         for cid in metadata.pushdown(footer, RELATION, waiting, values, rows):
             shortcuts[cid] = "pushdown"
+        counted = metadata.key_totals(footer, scanned, values, rows)
     for cid, via in shortcuts.items():
         results[cid].via = via
-    rest = [c for c in scanned if c.id not in shortcuts]
-    proven = set(shortcuts)
+    rest = [c for c in scanned if c.id not in shortcuts and c.id not in counted]
     dups = DuplicatePlan.of(scanned, DUPS)
     say(f"scanning {source} ({len(checks)} checks, one pass{' + one for uniqueness' if dups else ''})")
-    scan_fresh = fresh if fresh is not None and fresh.id not in proven else None
-    if dups and src.shared:
-        # The uniqueness pass runs on a second connection while the main scan runs: same CPU,
-        # less waiting (each statement alone does not keep both cores busy all the time).
-        other = con.cursor()
-        other.execute("SET TimeZone = 'UTC'")
-        try:
-            with ThreadPoolExecutor(1) as pool:
-                pending = pool.submit(_duplicates, other, scanned, dups, values, results)
-                try:
-                    got, rows = _main(con, rest, scan_fresh, results)
-                except BaseException:  # Ctrl-C or a bug: stop the other query rather than wait for it
-                    other.interrupt()
-                    raise
-                pending.result()
-        finally:
-            other.close()
-    else:
-        got, rows = _main(con, rest, scan_fresh, results)
-        if dups:
-            _duplicates(con, scanned, dups, values, results)
+    # One statement after the other: running the uniqueness pass on a second cursor at the same
+    # time was measured slower at 10M rows (2.50 s vs 2.30 s) and no faster at 1M.
+    got, rows = _main(con, rest, fresh if fresh is not None and fresh.id not in shortcuts else None, results)
+    if dups:
+        _duplicates(con, scanned, dups, values, results)
     values.update(got)
     report.rows = rows
     for c in scanned:

@@ -45,10 +45,6 @@ class Source:
     def typed(self) -> bool:
         return self.format in TYPED
 
-    @property
-    def shared(self) -> bool:
-        """Other connections to the same database can read it (Arrow registrations are per connection)."""
-        return self.format not in ("delta", "iceberg")
 
 
 def detect(text: str, fmt: str | None = None) -> str:
