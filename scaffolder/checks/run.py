@@ -2,9 +2,9 @@
 
 Passes over the data: one aggregate statement for every per-row check, row
 count and freshness (compile.main_statement), plus one GROUP BY pass only when
-the contract has uniqueness checks, run at the same time on a second cursor
-(uniqueness.DuplicatePlan: every key grouped at most once, compound keys only
-among the rows whose leading column repeats).
+the contract has uniqueness checks (uniqueness.DuplicatePlan: every key
+grouped at most once, compound keys only among the rows whose leading column
+repeats or is null).
 On Parquet, checks the footer statistics prove are answered before the scan.
 Samples are fetched afterwards, only for checks that failed.
 """

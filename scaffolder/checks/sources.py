@@ -128,7 +128,7 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> Non
     try:
         if materialise:
             con.execute(f"CREATE OR REPLACE TABLE {RELATION} AS SELECT * FROM {reader}")
-        else:  # not TEMP: a second connection to this private in-memory database sees it too
+        else:
             con.execute(f"CREATE OR REPLACE VIEW {RELATION} AS SELECT * FROM {reader}")
         con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()
     except duckdb.Error as exc:

@@ -79,6 +79,21 @@ def rows() -> list[tuple[Any, ...]]:
     return out
 
 
+SMALL = """\
+apiVersion: datamesh.io/v1
+kind: DataProduct
+metadata: {name: a.b, domain: a, version: 1.0.0}
+spec:
+  owner: x@example.com
+"""  # the head of a small test contract: add `spec` keys (two-space indent) below it
+
+
+def copy_to(path: Path, select: str) -> None:
+    """Write a query's rows to `path`, as Parquet or CSV by its suffix."""
+    fmt = "FORMAT parquet" if path.suffix == ".parquet" else "FORMAT csv, HEADER"
+    duckdb.connect().execute(f"COPY ({select}) TO '{path}' ({fmt})")
+
+
 CONTRACT = """\
 apiVersion: datamesh.io/v1
 kind: DataProduct

@@ -9,7 +9,7 @@ import pytest
 
 from scaffolder.checks.run import parse_now, run_checks
 from scaffolder.contract.validate import load_contract_text
-from tests.checks.data import CONTRACT, EXPECTED, NOW, write_all
+from tests.checks.data import CONTRACT, EXPECTED, NOW, SMALL, copy_to, write_all
 
 FORMATS = ["parquet", "csv", "json", "ndjson", "glob", "duckdb", "delta", "iceberg"]
 
@@ -121,11 +121,7 @@ def test_freshness_on_timestamptz(tmp_path: Path) -> None:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"COPY (SELECT TIMESTAMPTZ '2024-05-01 10:00:00+02' AS ts) TO '{path}' (FORMAT parquet)")
-    text = """apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata: {name: a.b, domain: a, version: 1.0.0}
-spec:
-  owner: x@example.com
+    text = SMALL + """\
   sla: {freshness: 30m}
   schema:
     fields:
@@ -161,17 +157,9 @@ def test_zero_rows_pass_except_row_count(tmp_path: Path) -> None:
 @pytest.mark.parametrize("ext", ["parquet", "csv"])
 def test_single_key_duplicate_groups_count_every_member(ext: str, tmp_path: Path) -> None:
     """k: a x3, b x2, c, null x2 -> 5 of 6 non-null values are duplicated."""
-    import duckdb
-
     path = tmp_path / f"k.{ext}"
-    duckdb.connect().execute(
-        f"COPY (SELECT * FROM (VALUES ('a'), ('b'), ('a'), (NULL), ('c'), ('b'), ('a'), (NULL)) v(k)) "
-        f"TO '{path}' ({'FORMAT parquet' if ext == 'parquet' else 'FORMAT csv, HEADER'})")
-    text = """apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata: {name: a.b, domain: a, version: 1.0.0}
-spec:
-  owner: x@example.com
+    copy_to(path, "SELECT * FROM (VALUES ('a'), ('b'), ('a'), (NULL), ('c'), ('b'), ('a'), (NULL)) v(k)")
+    text = SMALL + """\
   schema:
     fields:
       - {name: k, type: string, constraints: {unique: true}}
@@ -190,18 +178,10 @@ def test_compound_keys_count_every_member_where_the_leading_key_repeats_or_is_nu
     and ignored. (a, c): only (null, 1) repeats, although `p` does too. (b, c) has no leading
     key and is grouped over every row: (x, 1) repeats.
     """
-    import duckdb
-
     path = tmp_path / f"ab.{ext}"
-    duckdb.connect().execute(
-        "COPY (SELECT * FROM (VALUES (NULL, 'x', 1), ('p', 'y', 1), (NULL, 'x', 1), (NULL, NULL, NULL), "
-        "('p', 'y', 2), ('q', 'z', 1), (NULL, NULL, NULL), ('p', 'w', 3)) v(a, b, c)) "
-        f"TO '{path}' ({'FORMAT parquet' if ext == 'parquet' else 'FORMAT csv, HEADER'})")
-    text = """apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata: {name: a.b, domain: a, version: 1.0.0}
-spec:
-  owner: x@example.com
+    copy_to(path, "SELECT * FROM (VALUES (NULL, 'x', 1), ('p', 'y', 1), (NULL, 'x', 1), (NULL, NULL, NULL), "
+            "('p', 'y', 2), ('q', 'z', 1), (NULL, NULL, NULL), ('p', 'w', 3)) v(a, b, c)")
+    text = SMALL + """\
   schema:
     fields:
       - {name: a, type: string, constraints: {unique: true}}

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from scaffolder.checks.run import parse_now, run_checks
 from scaffolder.contract.validate import load_contract_text
-from tests.checks.data import CONTRACT, EXPECTED, NOW, make_table
+from tests.checks.data import CONTRACT, EXPECTED, NOW, SMALL, make_table
 
 
 def _counts(report) -> dict[str, tuple[int | None, int | None, bool]]:
@@ -41,11 +41,7 @@ def test_bounds_that_hold_are_proven(tmp_path: Path) -> None:
     path = tmp_path / "ok.parquet"
     duckdb.connect().execute(f"COPY (SELECT i::INTEGER AS n, DATE '2024-01-01' + i::INTEGER AS d FROM range(1000) r(i)) "
                              f"TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 100)")
-    text = """apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata: {name: a.b, domain: a, version: 1.0.0}
-spec:
-  owner: x@example.com
+    text = SMALL + """\
   schema:
     fields:
       - {name: n, type: int, constraints: {min: 0, max: 999, nullable: false}}

@@ -11,6 +11,7 @@ from scaffolder.checks.conform import conforms
 from scaffolder.checks.run import run_checks
 from scaffolder.contract.types import parse_type
 from scaffolder.contract.validate import load_contract_text
+from tests.checks.data import SMALL
 
 
 @pytest.mark.parametrize(("logical", "physical", "ok"), [
@@ -57,11 +58,7 @@ def test_text_sources_compare_families(logical: str, physical: str, ok: bool) ->
     assert conforms(parse_type(logical), physical, typed=False) is ok
 
 
-CONTRACT = """apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata: {name: a.b, domain: a, version: 1.0.0}
-spec:
-  owner: x@example.com
+CONTRACT = SMALL + """\
   schema:
     fields:
       - {name: id, type: string, constraints: {primary_key: true}}
