@@ -316,8 +316,8 @@ class Statement:
 def main_statement(checks: list[Check], relation: str, freshness: Check | None) -> Statement:
     """The single scan: conditional aggregates for every check that reads rows.
 
-    Uniqueness totals come from here; their duplicate groups come from
-    `uniqueness.DuplicatePlan`.
+    Uniqueness totals come from here (or from Parquet null counts); their
+    duplicate groups come from `uniqueness.DuplicatePlan`.
     """
     params = Params()
     exprs: list[str] = ["count(*)"]

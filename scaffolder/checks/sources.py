@@ -46,7 +46,6 @@ class Source:
         return self.format in TYPED
 
 
-
 def detect(text: str, fmt: str | None = None) -> str:
     """The format of SOURCE: the override, else `::` (a DuckDB table), a table folder, the extension."""
     if fmt:
