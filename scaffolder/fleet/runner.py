@@ -7,6 +7,12 @@ Copier once (spawn where forkserver does not exist): a job costs a fork, not
 a Python start-up plus Copier's ~0.6 s import. The job's result is written to
 a file; a process that dies (killed, out of memory) becomes a `failed`
 result for its own domain only, and the others carry on.
+
+Jobs that run at the same time never share a Copier clone cache: Copier
+updates its cached repository in place (`git remote update --prune`, `git
+worktree add`), and two processes doing that at once fail with "bad object"
+or "could not open .../worktrees/...". Each of the N slots gets its own cache
+folder, which the jobs that run in that slot one after another reuse.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
+PER_SLOT = ("COPIER_CACHE_DIR",)  # folders that concurrent jobs must not share
 
 
 @dataclass
@@ -74,21 +81,25 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
     ctx = _context()
     job_env = {"GIT_TERMINAL_PROMPT": "0", **(env or {})}
     pending = list(enumerate(jobs))
-    running: dict[int, tuple[Any, str, Path, Path]] = {}  # sentinel -> (process, key, result, log)
+    running: dict[int, tuple[Any, str, Path, Path, int]] = {}  # sentinel -> (process, key, result, log, slot)
     results: dict[str, dict[str, Any]] = {}
     parallel = max(1, parallel)
+    free = list(range(parallel))
     try:
         while pending or running:
-            while pending and len(running) < parallel:
+            while pending and free:
                 i, job = pending.pop(0)
+                slot = free.pop(0)
                 stem = workdir / f"job-{i}-{job.key}"
                 job_file, result_file, log_file = (stem.with_suffix(s) for s in (".json", ".result", ".log"))
                 job_file.write_text(json.dumps({**job.payload, "result_file": str(result_file)}))
-                proc = ctx.Process(target=_child, args=(str(job_file), str(log_file), job_env), daemon=False)
+                proc = ctx.Process(target=_child, args=(str(job_file), str(log_file), slot_env(job_env, slot)),
+                                   daemon=False)
                 proc.start()
-                running[proc.sentinel] = (proc, job.key, result_file, log_file)
+                running[proc.sentinel] = (proc, job.key, result_file, log_file, slot)
             for sentinel in wait(list(running)):
-                proc, key, result_file, log_file = running.pop(sentinel)  # type: ignore[call-overload]
+                proc, key, result_file, log_file, slot = running.pop(sentinel)  # type: ignore[call-overload]
+                free.append(slot)
                 proc.join()
                 results[key] = _collect(proc.exitcode, result_file, log_file)
                 proc.close()
@@ -99,6 +110,11 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
             proc.kill()
             proc.join()
     return results
+
+
+def slot_env(env: dict[str, str], slot: int) -> dict[str, str]:
+    """The environment of a job in `slot`: PER_SLOT folders get a subfolder of their own."""
+    return {**env, **{k: str(Path(env[k]) / f"slot-{slot}") for k in PER_SLOT if k in env}}
 
 
 def _collect(code: int, result_file: Path, log_file: Path) -> dict[str, Any]:

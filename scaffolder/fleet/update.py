@@ -34,6 +34,21 @@ TRAILER = "Template-Update"
 _REQUIRED = re.compile(r'Question "([^"]+)" is required')
 
 
+def failure(message: str) -> str:
+    """One line from Copier's error: its first line, plus git's own words when a git command failed.
+
+    A failed git command reaches us as plumbum's "Unexpected exit code: N" with the
+    command and its stderr on the lines below; the stderr says what went wrong.
+    """
+    lines = message.splitlines()
+    said = [line.split("|", 1)[1].strip() for line in lines[1:] if "|" in line and not line.startswith("Command line")]
+    said = [w for w in said if w]
+    fatal = [w for w in said if w.startswith("fatal:")]
+    errors = [w for w in said if w.startswith("error:")]
+    words = (fatal or errors[-1:] or said[-1:] or [""])[0]
+    return f"{lines[0]} ({words})" if words else lines[0]
+
+
 # ---------------------------------------------------------------- in the parent
 
 
@@ -207,7 +222,7 @@ def update_one(p: dict[str, Any]) -> Outcome:
                 out.reason = (f"the template asks a new question without a default: {m.group(1)!r}; "
                               f"add `{m.group(1)}: <value>` to {p['answers_rel']} on the base branch and re-run")
             else:
-                out.reason = f"copier update failed: {message.splitlines()[0]}"
+                out.reason = f"copier update failed: {failure(message)}"
             return out
         spec = rel
         status = gitops.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)

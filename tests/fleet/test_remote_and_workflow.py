@@ -27,7 +27,7 @@ def test_a_remote_template_is_cloned_once_per_run(template: Path, tmp_path: Path
     trace, cache = tmp_path / "trace.log", tmp_path / "xdg-cache"
     r = run_cli("fleet", "update", "--to", "v2", "--jobs", "2", "--format", "json", cwd=mesh,
                 env={"CI": "true", "GIT_TRACE": str(trace), "XDG_CACHE_HOME": str(cache)})
-    assert [d["status"] for d in json.loads(r.out)["domains"]] == ["updated"] * 3, r.err
+    assert [d["status"] for d in json.loads(r.out)["domains"]] == ["updated"] * 3, r.out + r.err
     reads = re.findall(r"built-in: git upload-pack (\S+)", trace.read_text())
     assert reads.count(str(template)) == 1  # the run's one mirror clone; Copier's 6 clones read that mirror
     assert len(reads) > 3

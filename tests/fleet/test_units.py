@@ -72,3 +72,23 @@ def test_unreadable_answers_fail_their_domain_alone(tmp_path: Path) -> None:
     assert "answers.yml:2:12: relative _src_path '../tpl'" in problems["rel"]
     assert "answers.yml:2:1: not valid YAML" in problems["bad"]
     assert "answers.yml:1:1: not a mapping of answers" in problems["list"]
+
+
+def test_a_failed_git_command_is_reported_in_gits_words() -> None:
+    from scaffolder.fleet.update import failure
+
+    plumbum = ("Unexpected exit code: 1\nCommand line: | /usr/bin/git remote update --prune\n"
+               "Stderr:       | fatal: bad object worktrees/clone/HEAD\n"
+               "              | error: file:///tmp/t.git did not send all necessary objects\n              |")
+    assert failure(plumbum) == "Unexpected exit code: 1 (fatal: bad object worktrees/clone/HEAD)"
+    assert failure("Question \"x\" is required\nmore") == "Question \"x\" is required"
+
+
+def test_jobs_running_at_once_never_share_a_copier_cache(tmp_path: Path) -> None:
+    """Copier updates its cached clone in place; two processes at once corrupt it."""
+    from scaffolder.fleet.runner import slot_env
+
+    env = {"COPIER_CACHE_DIR": str(tmp_path / "cache"), "GIT_TERMINAL_PROMPT": "0"}
+    caches = {slot_env(env, slot)["COPIER_CACHE_DIR"] for slot in range(3)}
+    assert len(caches) == 3 and all(c.startswith(str(tmp_path / "cache")) for c in caches)
+    assert slot_env(env, 1)["GIT_TERMINAL_PROMPT"] == "0" and slot_env({}, 1) == {}
