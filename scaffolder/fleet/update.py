@@ -40,7 +40,9 @@ def failure(message: str) -> str:
     A failed git command reaches us as plumbum's "Unexpected exit code: N" with the
     command and its stderr on the lines below; the stderr says what went wrong.
     """
-    lines = message.splitlines()
+    lines = message.splitlines() or [message]
+    if not lines[0].startswith("Unexpected exit code"):
+        return lines[0]
     said = [line.split("|", 1)[1].strip() for line in lines[1:] if "|" in line and not line.startswith("Command line")]
     said = [w for w in said if w]
     fatal = [w for w in said if w.startswith("fatal:")]

@@ -82,6 +82,7 @@ def test_a_failed_git_command_is_reported_in_gits_words() -> None:
                "              | error: file:///tmp/t.git did not send all necessary objects\n              |")
     assert failure(plumbum) == "Unexpected exit code: 1 (fatal: bad object worktrees/clone/HEAD)"
     assert failure("Question \"x\" is required\nmore") == "Question \"x\" is required"
+    assert failure("TemplateSyntaxError: bad\n  {{ x | upper }}") == "TemplateSyntaxError: bad"  # not git: first line
 
 
 def test_jobs_running_at_once_never_share_a_copier_cache(tmp_path: Path) -> None:
