@@ -153,7 +153,7 @@ def run_update(args: argparse.Namespace) -> int:
     from scaffolder.errors import UsageError
     from scaffolder.fleet import report
     from scaffolder.fleet.template import TemplateCache
-    from scaffolder.fleet.update import default_base, update_fleet
+    from scaffolder.fleet.update import update_fleet
     from scaffolder.report.output import dumps
 
     domains = _domains(args)
@@ -174,8 +174,7 @@ def run_update(args: argparse.Namespace) -> int:
         if args.open_prs:
             from scaffolder.fleet.prs import open_prs
 
-            base = args.base or default_base(domains[0].repo_root)
-            open_prs(outcomes, domains, cache, base=base, remote=args.remote, repository=args.repository,
+            open_prs(outcomes, domains, cache, base=args.base, remote=args.remote, repository=args.repository,
                      api_url=os.environ.get("GITHUB_API_URL") or "https://api.github.com", token=token)
     finally:
         progress.close()

@@ -102,9 +102,14 @@ def _is_ancestor(repo: Path, old: str, new: str) -> bool:
     return subprocess.run(["git", "merge-base", "--is-ancestor", old, new], cwd=repo).returncode == 0
 
 
-def open_prs(outcomes: list[Outcome], domains: list[Domain], cache: TemplateCache, *, base: str,
+def open_prs(outcomes: list[Outcome], domains: list[Domain], cache: TemplateCache, *, base: str | None,
              api_url: str, token: str, remote: str = "origin", repository: str | None = None) -> None:
-    """Open or edit one PR per updated or conflicted domain; sets each Outcome's `pr`."""
+    """Open or edit one PR per updated or conflicted domain; sets each Outcome's `pr`.
+
+    A PR targets the branch its update branch started from: `base`, else the
+    default branch of the domain's own repository (polyrepos may differ).
+    """
+    from scaffolder.fleet.update import default_base
     from scaffolder.github.comment import client
 
     gh = client(api_url, token)
@@ -114,7 +119,8 @@ def open_prs(outcomes: list[Outcome], domains: list[Domain], cache: TemplateCach
             continue
         d = by_name[o.domain]
         try:
-            o.pr = _one(gh, o, d, cache, base=base.removeprefix(f"{remote}/"), remote=remote,
+            target = (base or default_base(d.repo_root)).removeprefix(f"{remote}/")
+            o.pr = _one(gh, o, d, cache, base=target, remote=remote,
                         repository=d.repository or repository or repository_of(d.repo_root, remote))
         except Exception as exc:  # a network or API error is this domain's only
             status = getattr(exc, "status", None)

@@ -101,3 +101,28 @@ def test_github_errors_stay_on_their_domain(mesh, tmp_path) -> None:
     alpha = next(d for d in report["domains"] if d["domain"] == "alpha")
     assert alpha["status"] == "updated"
     assert alpha["pr"] == {"action": "failed", "detail": "GitHub answered 403"}
+
+
+def test_each_polyrepo_gets_its_pr_against_its_own_default_branch(template: Path, tmp_path: Path) -> None:
+    """One repo on `main`, one on `master`: each update branch starts from, and its PR targets, its own."""
+    from tests.fleet.builders import copy_domain
+
+    for name, branch in (("orders", "main"), ("payments", "master")):
+        path = tmp_path / f"{name}-repo"
+        copy_domain(template, path, name, "v1")
+        git(path, "init", "-q", "-b", branch)
+        git(path, "add", "-A")
+        git(path, "commit", "-qm", "from template")
+        origin = tmp_path / f"{name}.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+        git(path, "remote", "add", "origin", str(origin))
+        git(path, "push", "-q", "origin", branch)
+    fleet = tmp_path / "fleet.yaml"
+    fleet.write_text("domains:\n  - {path: orders-repo, repository: acme/orders}\n"
+                     "  - {path: payments-repo, repository: acme/payments}\n")
+    with FakeGitHub() as fake:
+        _, report, output = _run(tmp_path, fake, "--fleet-file", str(fleet))
+        bases = {p["repo"]: p["base"] for p in fake.state.pulls.values()}
+    assert {d["domain"]: d["pr"]["action"] for d in report["domains"]} == {
+        "orders-repo": "created", "payments-repo": "created"}, output
+    assert bases == {"acme/orders": "main", "acme/payments": "master"}

@@ -191,16 +191,17 @@ def _pulls_route(handler: Any, state: State, method: str, path: str, query: str,
         want_head = q.get("head", [None])[0]
         want_state = q.get("state", ["open"])[0]
         found = [p for p in state.pulls.values()
-                 if (want_state == "all" or p["state"] == want_state)
+                 if p["repo"] == m.group(1) and (want_state == "all" or p["state"] == want_state)
                  and (want_head is None or f"{m.group(1).split('/')[0]}:{p['head']}" == want_head)]
         return 200, [_pull_json(base, m.group(1), p) for p in found]
     if m and method == "POST":
         body = json.loads(raw)
-        if any(p["head"] == body["head"] and p["state"] == "open" for p in state.pulls.values()):
+        if any(p["repo"] == m.group(1) and p["head"] == body["head"] and p["state"] == "open"
+               for p in state.pulls.values()):
             return 422, {"message": "Validation Failed", "errors": [{"message": "A pull request already exists"}]}
         number = state.next_number
         state.next_number += 1
-        state.pulls[number] = {"number": number, "title": body["title"], "body": body.get("body", ""),
+        state.pulls[number] = {"number": number, "repo": m.group(1), "title": body["title"], "body": body.get("body", ""),
                                "state": "open", "draft": bool(body.get("draft")), "head": body["head"],
                                "base": body["base"], "labels": [], "reviewers": [], "teams": []}
         return 201, _pull_json(base, m.group(1), state.pulls[number])
