@@ -63,33 +63,14 @@ class Collected:
     health: dict[str, Health] = field(default_factory=dict)  # product name -> last report
 
 
-PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
-
-
-def _validate_all(files: list[Path], mesh: Mesh) -> list:
-    """Validate many contracts on every core: YAML parsing with positions is pure Python and CPU-bound."""
-    import functools
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from scaffolder.contract.validate import validate_file
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [validate_file(f, mesh) for f in files]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(functools.partial(validate_file, mesh=mesh), files,
-                             chunksize=max(1, len(files) // (workers * 4))))
-
-
 def load_contracts(mesh: Mesh, paths: list[str] | None = None) -> Collected:
     """Every contract of the mesh that validates; the others as findings (kept out of the site)."""
     from scaffolder.contract.discover import expand
+    from scaffolder.contract.validate import validate_files
 
     out = Collected()
     seen: dict[str, str] = {}
-    for result in _validate_all(expand(paths or [], mesh), mesh):
+    for result in validate_files(expand(paths or [], mesh), mesh):
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors or result.contract is None:
             out.findings.extend(errors)

@@ -8,12 +8,11 @@ package is there; without it the page still lists versions and declared bumps.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.contract.model import Contract
+from scaffolder.vcs.git import Git, GitError
 
 _SEP = "\x1f"
 
@@ -42,18 +41,12 @@ class Version:
         return self.declared == "decreased" or bump_rank(self.declared) < bump_rank(self.required)
 
 
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def repository(start: Path) -> Git | None:
+    """The git repository holding `start`, or None outside one (the catalog then has no history)."""
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env)
-    except FileNotFoundError:
+        return Git(start if start.is_dir() else start.parent)
+    except GitError:
         return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def repo_root(start: Path) -> Path | None:
-    out = _git(["rev-parse", "--show-toplevel"], start if start.is_dir() else start.parent)
-    return Path(out.decode().strip()) if out else None
 
 
 @dataclass
@@ -64,20 +57,21 @@ class _Change:
     new: str
 
 
-def _repo_log(root: Path) -> tuple[list[tuple[str, str, str, str]], dict[str, list[_Change]]]:
+def _repo_log(git: Git) -> tuple[list[tuple[str, str, str, str]], dict[str, list[_Change]]]:
     """One `git log -M --name-status` of the whole repo: commits, and every change by new path.
 
     Following each contract through this index is `git log --follow` for all of them with one
     git process instead of one per contract.
     """
     fmt = _SEP.join(["%H", "%aI", "%an", "%s"])
-    out = _git(["-c", "diff.renameLimit=10000", "log", "-M", "--topo-order", "--name-status", "-z",
-                f"--format=\x1e{fmt}"], root)
+    try:  # a repository without commits has no log
+        out = git.run("-c", "diff.renameLimit=10000", "log", "-M", "--topo-order", "--name-status", "-z",
+                      f"--format=\x1e{fmt}")
+    except GitError:
+        out = ""
     commits: list[tuple[str, str, str, str]] = []
     by_path: dict[str, list[_Change]] = {}
-    if not out:
-        return commits, by_path
-    for block in out.decode("utf-8", "replace").split("\x1e")[1:]:
+    for block in out.split("\x1e")[1:]:
         head, _, rest = block.partition("\n")
         parts = head.rstrip("\0").split(_SEP)  # with -z the header line ends in NUL, newline
         if len(parts) != 4:
@@ -125,34 +119,6 @@ def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_C
                 break
         if not renamed:
             return out
-
-
-def is_shallow(start: Path) -> bool:
-    """A shallow clone (CI's default checkout) holds only the newest commits: versions would be cut short."""
-    out = _git(["rev-parse", "--is-shallow-repository"], start if start.is_dir() else start.parent)
-    return bool(out) and out.decode().strip() == "true"
-
-
-def _read_blobs(root: Path, specs: list[str]) -> list[bytes | None]:
-    """`git cat-file --batch`: many `commit:path` blobs in one process."""
-    if not specs:
-        return []
-    out = _git(["cat-file", "--batch"], root, ("\n".join(specs) + "\n").encode())
-    if out is None:
-        return [None] * len(specs)
-    blobs: list[bytes | None] = []
-    pos = 0
-    for _ in specs:
-        nl = out.index(b"\n", pos)
-        header = out[pos:nl].split()
-        pos = nl + 1
-        if len(header) < 3 or header[1] == b"missing":
-            blobs.append(None)
-            continue
-        size = int(header[2])
-        blobs.append(out[pos:pos + size])
-        pos += size + 1
-    return blobs
 
 
 def _bump_between(old: Contract | None, new: Contract, mode: str) -> tuple[str | None, list[str]]:
@@ -224,11 +190,11 @@ def histories(contracts: list[Contract], mode: str = "consumer") -> dict[str, li
     global _JOB
     if not contracts:
         return {}
-    root = repo_root(Path(contracts[0].path).resolve())
-    if root is None:
+    git = repository(Path(contracts[0].path).resolve())
+    if git is None:
         return {}
-    root = root.resolve()
-    commits, by_path = _repo_log(root)
+    root = git.root.resolve()
+    commits, by_path = _repo_log(git)
     per: list[list[Version]] = []
     for c in contracts:
         try:
@@ -236,7 +202,8 @@ def histories(contracts: list[Contract], mode: str = "consumer") -> dict[str, li
         except ValueError:
             rel = None
         per.append(_follow(commits, by_path, rel) if rel else [])
-    flat = _read_blobs(root, [f"{v.commit}:{v.path}" for vs in per for v in vs])
+    specs = [f"{v.commit}:{v.path}" for vs in per for v in vs]
+    flat = git.cat_file_batch(specs) or [None] * len(specs)
     blobs: list[list[bytes | None]] = []
     pos = 0
     for vs in per:

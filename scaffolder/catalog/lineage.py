@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 from scaffolder.contract.model import Contract
 
@@ -54,6 +55,9 @@ class Impact:
     depth: int  # 1: reads the changed product directly
     owner: str | None = None
     is_product: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "via": self.via, "depth": self.depth, "owner": self.owner, "product": self.is_product}
 
 
 def impacted(graph: Graph, product: str) -> list[Impact]:

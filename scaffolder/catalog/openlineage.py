@@ -103,6 +103,13 @@ def _assertions(report: dict[str, Any], F: dict[str, Any], p: str):
     return dqa.DataQualityAssertionsDatasetFacet(assertions=out, producer=p)
 
 
+def _metrics(module: Any, facet: str, report: dict[str, Any], producer: str) -> Any:
+    """Row and null counts of a check run, as the dataset or the input-dataset metrics facet."""
+    return getattr(module, facet)(
+        columnMetrics={col: module.ColumnMetrics(nullCount=n) for col, n in _null_counts(report).items()},
+        rowCount=report["rows"], producer=producer)
+
+
 def _null_counts(report: dict[str, Any]) -> dict[str, int]:
     """Null counts the not-null checks measured, by column."""
     out: dict[str, int] = {}
@@ -144,31 +151,22 @@ def build_events(c: Contract, options: EmitOptions | None = None, report: dict[s
     inputs = [InputDataset(namespace=o.namespace, name=up, facets=dataset_facets(ups[up], F, p) if up in ups else {})
               for up in c.upstream]
     out_facets = dataset_facets(c, F, p)
-    failed = False
-    if report is not None:
-        failed = not report.get("ok", False)
-        if type(report.get("rows")) is int:
-            dqm = F["data_quality_metrics_dataset"]
-            out_facets["dataQualityMetrics"] = dqm.DataQualityMetricsDatasetFacet(
-                columnMetrics={col: dqm.ColumnMetrics(nullCount=n) for col, n in _null_counts(report).items()},
-                rowCount=report["rows"], producer=p)
+    failed = report is not None and not report.get("ok", False)
+    counted = report is not None and type(report.get("rows")) is int
+    if counted:
+        out_facets["dataQualityMetrics"] = _metrics(F["data_quality_metrics_dataset"], "DataQualityMetricsDatasetFacet",
+                                                    report, p)
     output = OutputDataset(namespace=o.namespace, name=c.name, facets=out_facets)
     end_state = RunState.FAIL if failed else RunState.COMPLETE
-    events = [
-        RunEvent(eventType=RunState.START, eventTime=now.isoformat(), run=Run(runId=run_id, facets={"processing_engine": engine}),
-                 job=job, inputs=inputs, outputs=[output], producer=p),
-        RunEvent(eventType=end_state, eventTime=now.isoformat(), run=Run(runId=run_id, facets={"processing_engine": engine}),
-                 job=job, inputs=inputs, outputs=[output], producer=p),
-    ]
+    events = [RunEvent(eventType=state, eventTime=now.isoformat(), run=Run(runId=run_id, facets={"processing_engine": engine}),
+                       job=job, inputs=inputs, outputs=[output], producer=p) for state in (RunState.START, end_state)]
     if report is not None and isinstance(report.get("checks"), list):
         pr = F["parent_run"]
         parent = pr.ParentRunFacet(run=pr.Run(runId=run_id), job=pr.Job(namespace=o.namespace, name=job.name), producer=p)
         input_facets: dict[str, Any] = {"dataQualityAssertions": _assertions(report, F, p)}
-        if type(report.get("rows")) is int:
-            dqmi = F["data_quality_metrics_input_dataset"]
-            input_facets["dataQualityMetrics"] = dqmi.DataQualityMetricsInputDatasetFacet(
-                columnMetrics={col: dqmi.ColumnMetrics(nullCount=n) for col, n in _null_counts(report).items()},
-                rowCount=report["rows"], producer=p)
+        if counted:
+            input_facets["dataQualityMetrics"] = _metrics(F["data_quality_metrics_input_dataset"],
+                                                          "DataQualityMetricsInputDatasetFacet", report, p)
         checked = InputDataset(namespace=o.namespace, name=c.name, facets={"schema": _schema_facet(c, F, p)}, inputFacets=input_facets)
         check_job = Job(namespace=o.namespace, name=f"{c.name}.checks", facets={
             "jobType": F["job_type_job"].JobTypeJobFacet(processingType="BATCH", integration="SCAFFOLDER", jobType="DATA_QUALITY", producer=p)})

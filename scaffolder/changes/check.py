@@ -17,11 +17,10 @@ from pathlib import Path
 
 from scaffolder.changes.diff import diff_contracts, resolve_mode
 from scaffolder.changes.exceptions import apply_exceptions, check_overrides, load_exceptions
-from scaffolder.changes.gate import gate, gate_removed
+from scaffolder.changes.gate import gate, gate_removed, required_bump
 from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.contract.load import LoadError, decode
 from scaffolder.contract.policy import Mesh
-from scaffolder.contract.semver import bump_rank
 from scaffolder.contract.validate import Validation, validate_file, validate_text
 from scaffolder.report.finding import Finding, Location, Severity
 
@@ -96,7 +95,7 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
             changes = [dataclasses.replace(f, accepted=on_schedule) for f in changes]
         return [ContractResult(old_c.name, old.path, "removed", base_version=old_c.version_text, mode=mode,
                                changes=changes, gate=gate_findings, errors=errors,
-                               required_bump=max((f.bump or "none" for f in changes), key=bump_rank))]
+                               required_bump=required_bump(changes))]
     assert new is not None
     mode = resolve_mode(new_c, mesh.compatibility)
     if old_c is None:

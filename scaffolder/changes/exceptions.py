@@ -60,9 +60,9 @@ def load_exceptions(mesh: Mesh) -> list[ChangeException]:
     inline = changes.get("exceptions") if isinstance(changes.get("exceptions"), list) else []
     if inline and mesh.doc is not None:
         sources.append((inline, mesh.doc, ("changes", "exceptions")))
-    if mesh.exceptions_doc is not None and mesh.exceptions_doc is not mesh.doc:
+    if mesh.exceptions_doc is not None:
         items = mesh.exceptions_doc.data.get("exceptions")
-        sources.append((items if isinstance(items, list) else [], mesh.exceptions_doc, mesh.exceptions_base))
+        sources.append((items if isinstance(items, list) else [], mesh.exceptions_doc, ("exceptions",)))
     out: list[ChangeException] = []
     for items, doc, base in sources:
         for i, raw in enumerate(items):

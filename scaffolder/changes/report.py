@@ -13,8 +13,6 @@ from typing import Any
 from scaffolder.contract.semver import bump_rank
 from scaffolder.report.finding import Finding, Severity
 
-FAIL_ON = ("bump", "breaking", "never")
-
 
 @dataclass
 class ContractResult:

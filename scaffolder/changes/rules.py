@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scaffolder.contract.model import MODES
 from scaffolder.contract.semver import BUMPS, bump_rank
-
-MODES = ("consumer", "producer", "full", "none")
 
 
 @dataclass(frozen=True)

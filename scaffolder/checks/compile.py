@@ -141,7 +141,7 @@ def _in_set(expr: str, args: dict[str, Any], col: Col, params: Params) -> str:
     values = args.get("value_set") or []
     if not values:
         return f"({expr} IS NOT NULL)"
-    typed = [bound(v, col, params) if col.family != "string" else params.add(v) for v in values]
+    typed = [bound(v, col, params) for v in values]
     return f"({expr} IN ({', '.join(typed)}))"
 
 
@@ -247,6 +247,11 @@ class Check:
         return self.rule.counting
 
     @property
+    def key(self) -> tuple[str, ...]:
+        """The columns the check reads: its column list, else its column (none for table checks)."""
+        return self.columns or ((self.column,) if self.column else ())
+
+    @property
     def col(self) -> Col:
         assert self.column is not None
         return self.cols[self.column]
@@ -338,7 +343,7 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None) 
             out(c, "failed", f"count_if({c.predicate(params)})")
             out(c, "total", f"count({c.col.sql})")
         elif kind is Counting.DUPLICATES:
-            cols = c.columns if c.columns else (c.column or "",)
+            cols = c.key
             if len(cols) == 1:
                 out(c, "total", f"count({ident(cols[0])})")
             else:

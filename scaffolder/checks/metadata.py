@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from scaffolder.checks.compile import AGGREGATES, Check, Counting
-from scaffolder.checks.sql import Params, literal
+from scaffolder.checks.sources import file_list
+from scaffolder.checks.sql import Params
 
 _RANGE = {"number", "date", "timestamp", "timestamptz"}
 _NESTED = ("STRUCT", "MAP", "UNION")
@@ -42,7 +43,7 @@ class Footer:
 
 
 def _read_stats(con: Any, files: list[str], physical: dict[str, str]) -> dict[str, dict[str, Any]]:
-    listing = "[" + ", ".join(literal(f) for f in files) + "]"
+    listing = file_list(files)
     out: dict[str, dict[str, Any]] = {}
     rows = con.execute(
         f"SELECT path_in_schema, sum(stats_null_count), count(*) FILTER (WHERE stats_null_count IS NULL), "
@@ -132,7 +133,7 @@ def key_totals(footer: Footer, checks: list[Check], values: dict[tuple[str, str]
     stats = footer.stats
     done: set[str] = set()
     for c in checks:
-        cols = c.columns or ((c.column,) if c.column else ())
+        cols = c.key
         if c.error is not None or c.counting is not Counting.DUPLICATES or not all(n in stats for n in cols):
             continue
         nulls = [stats[n]["nulls"] for n in cols]
@@ -164,7 +165,7 @@ def pushdown(footer: Footer, relation: str, checks: list[Check], values: dict[tu
     con = footer.con
     eligible = [c for c in checks if c.error is None and c.assertion in PUSHDOWN and c.column is not None]
     others = {name for c in checks if c not in eligible
-              for name in (c.columns or ((c.column,) if c.column else ()))}
+              for name in c.key}
     chosen = [c for c in eligible if c.column not in others]
     if not chosen:
         return set()

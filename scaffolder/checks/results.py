@@ -145,7 +145,7 @@ def render_text(report: CheckReport) -> str:
     lines = [f"{report.contract}: {report.product} against {report.source} ({report.format})", ""]
     for r in [head, *rows]:
         lines.append("  ".join(_one_line(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
-    problems = [c for c in report.checks if not c.passed]
+    problems = report.failed
     if problems:
         lines.append("")
     for c in problems:
@@ -175,7 +175,7 @@ def render_markdown(report: CheckReport) -> str:
     for c in report.checks:
         lines.append(f"| `{_md(c.id)}` | {_md(c.column or '')} | {_ratio(c)} | {c.threshold:g} | "
                      f"{'pass' if c.passed else '**' + _verdict(c) + '**'} |")
-    notes = [c for c in report.checks if not c.passed]
+    notes = report.failed
     if notes or report.warnings:
         lines.append("")
     for c in notes:

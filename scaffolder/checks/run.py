@@ -29,9 +29,9 @@ from scaffolder.checks.compile import (
     plan,
 )
 from scaffolder.checks.results import EXTRA_COLUMN, CheckReport, CheckResult, passes
-from scaffolder.checks.sources import RELATION, open_source
+from scaffolder.checks.sources import RELATION, first_line, open_source
 from scaffolder.checks.sql import Params, ident
-from scaffolder.checks.uniqueness import DuplicatePlan, key_of
+from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.model import Contract
 from scaffolder.report.finding import Finding, Severity
 
@@ -79,7 +79,7 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
     strings = [f.name for f in contract.fields if f.type is not None and f.type.is_string]
     say(f"opening {source}")
     src = open_source(con, source, source_format, text_columns=strings)
-    physical = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
+    physical = src.columns
     checks = plan(contract)
     _bind_columns(checks, contract, physical)
     report = CheckReport(contract.path, contract.name, source, src.format, None)
@@ -96,9 +96,10 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         say("reading Parquet statistics")
         rows = con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
         footer = metadata.Footer(con, src.files, physical)
-        for cid in metadata.answer(footer, [*scanned, *([fresh] if fresh else [])], values, rows):
+        candidates = [*scanned, *([fresh] if fresh else [])]
+        for cid in metadata.answer(footer, candidates, values, rows):
             shortcuts[cid] = "metadata"
-        waiting = [c for c in [*scanned, *([fresh] if fresh else [])] if c.id not in shortcuts]
+        waiting = [c for c in candidates if c.id not in shortcuts]
         for cid in metadata.pushdown(footer, RELATION, waiting, values, rows):
             shortcuts[cid] = "pushdown"
         counted = metadata.key_totals(footer, scanned, values, rows)
@@ -139,10 +140,9 @@ def _result(c: Check, contract: Contract) -> CheckResult:
 def _bind_columns(checks: list[Check], contract: Contract, physical: dict[str, str]) -> None:
     """Attach each referenced column's physical type; a missing column makes the check an error."""
     for c in checks:
-        if c.source == "schema" or c.assertion == "expect_table_columns_to_match_set":
+        if c.counting is Counting.COLUMNS:
             continue
-        names = list(c.columns) if c.columns else ([c.column] if c.column else [])
-        for name in names:
+        for name in c.key:
             if name not in physical:
                 c.error = f"column {name!r} is not in the data"
                 break
@@ -195,7 +195,6 @@ def _schema_results(checks: list[Check], results: dict[str, CheckResult], contra
             r.message = "; ".join(filter(None, [
                 f"missing {', '.join(map(repr, missing))}" if missing else "",
                 f"unexpected {', '.join(map(repr, extra))}" if extra else ""]))
-            r.samples = None
 
 
 def _main(con: Any, checks: list[Check], fresh: Check | None,
@@ -217,7 +216,7 @@ def _main(con: Any, checks: list[Check], fresh: Check | None,
             got, _ = _collect(con, single)
             values.update(got)
         except duckdb.Error as exc:
-            results[c.id].error = f"cannot be evaluated on this data: {str(exc).strip().splitlines()[0]}"
+            results[c.id].error = f"cannot be evaluated on this data: {first_line(exc)}"
             c.error = results[c.id].error
     return values, rows
 
@@ -237,8 +236,8 @@ def _duplicates(con: Any, checks: list[Check], dups: DuplicatePlan,
 
     def fail(keys: list[tuple[str, ...]], exc: duckdb.Error) -> None:
         for c in users:
-            if key_of(c) in keys:
-                c.error = results[c.id].error = f"cannot be evaluated: {str(exc).strip().splitlines()[0]}"
+            if c.key in keys:
+                c.error = results[c.id].error = f"cannot be evaluated: {first_line(exc)}"
 
     try:
         con.execute(dups.create(RELATION))
@@ -254,8 +253,8 @@ def _duplicates(con: Any, checks: list[Check], dups: DuplicatePlan,
             fail([key], exc)
     for c in users:
         if c.error is None:
-            where, _ = dups.where(key_of(c))
-            values[(c.id, "failed")] = con.execute(f"SELECT coalesce(sum(n), 0) FROM {DUPS} WHERE {where}").fetchone()[0]
+            where, _ = dups.where(c.key)
+            values[(c.id, "failed")] = con.execute(f"SELECT coalesce(sum(n), 0) FROM {dups.table} WHERE {where}").fetchone()[0]
 
 
 def _score(c: Check, r: CheckResult, values: dict[tuple[str, str], Any]) -> None:
@@ -322,8 +321,8 @@ def _samples(con: Any, c: Check, r: CheckResult, contract: Contract, dups: Dupli
         return []
     if kind is Counting.DUPLICATES:
         assert dups is not None
-        where, keys = dups.where(key_of(c))
-        rows = con.execute(f"SELECT {keys} FROM {DUPS} WHERE {where} ORDER BY n DESC, {keys} LIMIT {int(n)}").fetchall()
+        where, keys = dups.where(c.key)
+        rows = con.execute(f"SELECT {keys} FROM {dups.table} WHERE {where} ORDER BY n DESC, {keys} LIMIT {int(n)}").fetchall()
         return [row[0] if len(row) == 1 else list(row) for row in rows]
     params = Params()
     pred = c.predicate(params)

@@ -40,6 +40,7 @@ class Source:
     format: str
     files: list[str] = field(default_factory=list)  # Parquet files, for metadata shortcuts
     keep: list[Any] = field(default_factory=list)  # Arrow objects registered with DuckDB
+    columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type, as DESCRIBE prints it
 
     @property
     def typed(self) -> bool:
@@ -84,7 +85,8 @@ def _files(text: str) -> list[str]:
     return [text]
 
 
-def _file_list(files: list[str]) -> str:
+def file_list(files: list[str]) -> str:
+    """A DuckDB list literal of file paths, for table functions (which take no parameters in a view)."""
     return "[" + ", ".join(literal(f) for f in files) + "]"
 
 
@@ -98,7 +100,7 @@ def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: li
     source = Source(text, kind)
     if kind in ("parquet", "csv", "json", "ndjson"):
         files = _files(text)
-        listing = _file_list(files)
+        listing = file_list(files)
         if kind == "parquet":
             source.files = files
             reader = f"read_parquet({listing})"
@@ -108,20 +110,19 @@ def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: li
             reader = f"read_json_auto({listing})"
         else:
             reader = f"read_json({listing}, format = 'newline_delimited')"
-        if kind == "parquet":
-            _view(con, reader, text)
-        else:  # text is parsed once into a table: the scan and the uniqueness pass then read columns
-            _view(con, reader, text, materialise=True)
+        # text is parsed once into a table: the scan and the uniqueness pass then read columns
+        source.columns = _view(con, reader, text, materialise=kind != "parquet")
     elif kind == "duckdb":
-        _duckdb(con, text)
+        source.columns = _duckdb(con, text)
     elif kind == "delta":
-        _arrow(con, source, _delta(text), text)
+        source.columns = _arrow(con, source, _delta(text), text)
     else:
-        _arrow(con, source, _iceberg(text), text)
+        source.columns = _arrow(con, source, _iceberg(text), text)
     return source
 
 
-def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> None:
+def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dict[str, str]:
+    """`RELATION` over `reader`; its columns (reading them is what proves the source opens)."""
     import duckdb
 
     try:
@@ -129,9 +130,9 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> Non
             con.execute(f"CREATE OR REPLACE TABLE {RELATION} AS SELECT * FROM {reader}")
         else:
             con.execute(f"CREATE OR REPLACE VIEW {RELATION} AS SELECT * FROM {reader}")
-        con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()
+        return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
     except duckdb.Error as exc:
-        raise SourceError(f"{text}: cannot be read: {_first_line(exc)}") from exc
+        raise SourceError(f"{text}: cannot be read: {first_line(exc)}") from exc
 
 
 def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
@@ -148,7 +149,7 @@ def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
     return f"read_csv({listing}, types = {types})"
 
 
-def _duckdb(con: Any, text: str) -> None:
+def _duckdb(con: Any, text: str) -> dict[str, str]:
     import duckdb
 
     path, _, table = text.rpartition("::")
@@ -163,7 +164,7 @@ def _duckdb(con: Any, text: str) -> None:
     try:
         con.execute(f"ATTACH {literal(path)} AS __scaffolder_src (READ_ONLY)")
     except duckdb.Error as exc:
-        raise SourceError(f"{path}: cannot be opened as a DuckDB database: {_first_line(exc)}") from exc
+        raise SourceError(f"{path}: cannot be opened as a DuckDB database: {first_line(exc)}") from exc
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = '__scaffolder_src' AND schema_name = $1 "
         "AND table_name = $2", [schema, name]).fetchone()[0]
@@ -172,13 +173,13 @@ def _duckdb(con: Any, text: str) -> None:
         "AND view_name = $2", [schema, name]).fetchone()[0]
     if not found:
         raise SourceError(f"{path}: has no table {schema}.{name}")
-    _view(con, f"__scaffolder_src.{ident(schema)}.{ident(name)}", text)
+    return _view(con, f"__scaffolder_src.{ident(schema)}.{ident(name)}", text)
 
 
-def _arrow(con: Any, source: Source, data: Any, text: str) -> None:
+def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
     source.keep.append(data)
     con.register("__scaffolder_arrow", data)
-    _view(con, "__scaffolder_arrow", text)
+    return _view(con, "__scaffolder_arrow", text)
 
 
 def _delta(text: str) -> Any:
@@ -191,7 +192,7 @@ def _delta(text: str) -> Any:
     try:
         return DeltaTable(text).to_pyarrow_dataset()
     except Exception as exc:  # deltalake raises its own error types
-        raise SourceError(f"{text}: cannot be read as a Delta table: {_first_line(exc)}") from exc
+        raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
 
 
 def _iceberg(text: str) -> Any:
@@ -216,7 +217,7 @@ def _iceberg(text: str) -> Any:
     except SourceError:
         raise
     except Exception as exc:  # pyiceberg and SQLAlchemy raise many types
-        raise SourceError(f"{text}: cannot be read as an Iceberg table: {_first_line(exc)}") from exc
+        raise SourceError(f"{text}: cannot be read as an Iceberg table: {first_line(exc)}") from exc
 
 
 def _catalog_name(uri: str, name: str) -> str:
@@ -242,6 +243,7 @@ def _metadata_order(path: Path) -> tuple[int, float]:
     return (int(head) if head.isdigit() else -1, path.stat().st_mtime)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (DuckDB's carry context lines below)."""
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 

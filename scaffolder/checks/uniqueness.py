@@ -28,10 +28,6 @@ from scaffolder.checks.sql import ident
 Key = tuple[str, ...]
 
 
-def key_of(check: Check) -> Key:
-    return check.columns if check.columns else (check.column or "",)
-
-
 @dataclass(frozen=True)
 class DuplicatePlan:
     """Which keys are grouped where. A key's index in `keys` is its `g` in the table."""
@@ -44,8 +40,8 @@ class DuplicatePlan:
     def of(cls, checks: list[Check], table: str) -> DuplicatePlan | None:
         keys: list[Key] = []
         for c in checks:
-            if c.error is None and c.counting is Counting.DUPLICATES and key_of(c) not in keys:
-                keys.append(key_of(c))
+            if c.error is None and c.counting is Counting.DUPLICATES and c.key not in keys:
+                keys.append(c.key)
         if not keys:
             return None
         singles = [k[0] for k in keys if len(k) == 1]

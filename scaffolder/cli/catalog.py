@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffolder.cli.common import add_format, add_mesh_root
+from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,17 +69,11 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _mesh(args: argparse.Namespace):
-    from scaffolder.contract.policy import load_mesh
-
-    return load_mesh(Path(args.mesh_root) if args.mesh_root else None)
-
-
 def run_build(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from scaffolder.catalog.collect import load_contracts, load_health
-    from scaffolder.catalog.history import histories, is_shallow
+    from scaffolder.catalog.history import histories, repository
     from scaffolder.catalog.site import build_site, clean
     from scaffolder.errors import UsageError
 
@@ -87,11 +81,12 @@ def run_build(args: argparse.Namespace) -> int:
         today = dt.date.fromisoformat(args.today) if args.today else None
     except ValueError:
         raise UsageError(f"--today {args.today!r}: expected a date like 2026-06-30") from None
-    mesh = _mesh(args)
+    mesh = mesh_from_args(args)
     got = load_contracts(mesh, args.paths)
     health, report_findings = load_health(args.health, got.contracts)
     hist = None if args.no_history else histories(got.contracts, mesh.compatibility)
-    if hist is not None and got.contracts and is_shallow(Path(got.contracts[0].path).resolve()):
+    git = repository(Path(got.contracts[0].path).resolve()) if hist and got.contracts else None
+    if git is not None and git.is_shallow():
         print("warning: this is a shallow clone, so versions list only the commits fetched; "
               "check out with full history (actions/checkout: fetch-depth: 0)", file=sys.stderr)
     out = Path(args.out)
@@ -176,7 +171,7 @@ def _upstream_contracts(args: argparse.Namespace, c) -> dict:
     if not c.upstream:
         return {}
     try:
-        got = load_contracts(_mesh(args))
+        got = load_contracts(mesh_from_args(args))
     except Exception:  # the mesh is context, not the subject: an unreadable one just means no schemas
         return {}
     g = build_graph(got.contracts)
@@ -189,7 +184,7 @@ def run_impact(args: argparse.Namespace) -> int:
     from scaffolder.errors import UsageError
     from scaffolder.report.output import dumps
 
-    mesh = _mesh(args)
+    mesh = mesh_from_args(args)
     got = load_contracts(mesh)
     for f in got.findings:
         print(f.text(), file=sys.stderr)
@@ -212,8 +207,7 @@ def run_impact(args: argparse.Namespace) -> int:
                          + (f" (did you mean {near[0]!r}?)" if near else ""))
     impacts = impacted(graph, canonical)
     if args.format == "json":
-        print(dumps({"product": canonical, "consumers": [
-            {"name": i.name, "via": i.via, "depth": i.depth, "owner": i.owner, "product": i.is_product} for i in impacts]}))
+        print(dumps({"product": canonical, "consumers": [i.to_json() for i in impacts]}))
     elif args.format == "mermaid":
         print(mermaid(canonical, impacts))
     else:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scaffolder.cli.common import add_format, add_mesh_root
+from scaffolder.cli.common import (
+    add_fail_on,
+    add_format,
+    add_mesh_root,
+    mesh_from_args,
+    root_from_args,
+)
 
 REPORT_FORMATS = ("text", "json", "markdown", "github")
 
@@ -20,9 +26,7 @@ def _date(text: str):  # -> datetime.date (argparse type)
 
 
 def _gate_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--fail-on", choices=("bump", "breaking", "never"), default="bump",
-                   help="bump: fail when the version does not cover the changes (default); "
-                   "breaking: also fail on any major change no exception accepts; never: report only")
+    add_fail_on(p)
     p.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                    help="the date for sunsets and exception expiry (default: today, UTC)")
     add_mesh_root(p)
@@ -72,12 +76,6 @@ def _today(args: argparse.Namespace):
     return args.today or dt.datetime.now(dt.UTC).date()
 
 
-def _mesh(args: argparse.Namespace):
-    from scaffolder.contract.policy import load_mesh
-
-    return load_mesh(Path(args.mesh_root) if args.mesh_root else None)
-
-
 def _render(report, fmt: str, full_report: str | None = None) -> str:
     if fmt == "json":
         from scaffolder.report.output import dumps
@@ -99,7 +97,7 @@ def run_diff(args: argparse.Namespace) -> int:
     for p in (args.old, args.new):
         if not Path(p).is_file():
             raise UsageError(f"{p}: no such file")
-    report = compare_files(args.old, args.new, _mesh(args), _today(args), fail_on=args.fail_on)
+    report = compare_files(args.old, args.new, mesh_from_args(args), _today(args), fail_on=args.fail_on)
     print(_render(report, args.format))
     return 0 if report.ok else 1
 
@@ -107,8 +105,8 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from scaffolder.changes.check import check_changes
 
-    mesh = _mesh(args)
-    report = check_changes(Path(args.mesh_root) if args.mesh_root else Path.cwd(), args.base, args.head, mesh,
+    mesh = mesh_from_args(args)
+    report = check_changes(root_from_args(args), args.base, args.head, mesh,
                            _today(args), fail_on=args.fail_on)
     if args.output:
         from scaffolder.report.output import dumps
@@ -135,8 +133,8 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_bump(args: argparse.Namespace) -> int:
     from scaffolder.changes.bump import bump_versions
 
-    mesh = _mesh(args)
-    root = Path(args.mesh_root) if args.mesh_root else Path.cwd()
+    mesh = mesh_from_args(args)
+    root = root_from_args(args)
     paths = [_rel_to_mesh(p, mesh.root) for p in args.paths] if args.paths else None
     if paths is not None and "" in paths:
         paths = None

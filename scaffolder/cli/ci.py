@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from scaffolder.cli.common import add_fail_on
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ci", help="the Action's job: check changed contracts, report to the PR",
@@ -15,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-ref", help="branch or commit to compare with (default: origin/$GITHUB_BASE_REF, "
                    "else the default branch); the merge-base with HEAD is used")
     p.add_argument("--head", dest="head_ref", help="commit to check (default: the working tree)")
-    p.add_argument("--fail-on", choices=("bump", "breaking", "never"), default="bump")
+    add_fail_on(p)
     p.add_argument("--approve-label", default="approved-breaking-change",
                    help="a PR label that lifts --fail-on breaking for the run (default: %(default)s)")
     p.add_argument("--comment", choices=("auto", "always", "off"), default="auto")

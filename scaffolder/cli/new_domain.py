@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scaffolder.cli.common import add_format, add_mesh_root
+from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}")
 # Answers a domain inherits from its mesh, when the mesh recorded them.
@@ -110,13 +110,13 @@ def add_codeowners(root: Path, domain: str, owners: str) -> bool:
 
 
 def run_new_domain(args: argparse.Namespace) -> int:
-    from scaffolder.contract.policy import MESH_FILE, load_mesh
+    from scaffolder.contract.policy import MESH_FILE
     from scaffolder.errors import ScaffolderError, UsageError
 
     if not SLUG.fullmatch(args.name):
         raise UsageError(f"{args.name!r} is not a domain name: a lowercase slug "
                          "(a letter, then letters, digits or '-', at most 40 characters)")
-    mesh = load_mesh(Path(args.mesh_root) if args.mesh_root else None)
+    mesh = mesh_from_args(args)
     if not (mesh.root / MESH_FILE).is_file():
         raise UsageError(f"no {MESH_FILE} found upward from {Path(args.mesh_root or '.').resolve()}: "
                          "run inside a mesh repo or pass --mesh-root")

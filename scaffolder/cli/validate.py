@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scaffolder.cli.common import add_format, add_mesh_root
+from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,15 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     from scaffolder.contract.discover import expand
-    from scaffolder.contract.policy import load_mesh
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import validate_files
     from scaffolder.report.annotations import annotation
     from scaffolder.report.finding import Severity, has_errors
     from scaffolder.report.output import dumps
 
-    mesh = load_mesh(Path(args.mesh_root) if args.mesh_root else None)
+    mesh = mesh_from_args(args)
     files = expand(args.paths, mesh)
-    results = [validate_file(f, None if args.no_policy else mesh) for f in files]
+    results = validate_files(files, None if args.no_policy else mesh)
     mesh_findings = mesh.findings
     ok = not has_errors(mesh_findings) and all(r.ok for r in results)
     if args.format == "json":
@@ -90,8 +89,8 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     import json
-    from importlib import resources
 
-    name = "mesh_schema.json" if args.mesh else "schema.json"
-    print(json.dumps(json.loads(resources.files("scaffolder.contract").joinpath(name).read_text("utf-8")), indent=2))
+    from scaffolder.contract.schema import load_schema
+
+    print(json.dumps(load_schema("mesh_schema.json" if args.mesh else "schema.json"), indent=2))
     return 0

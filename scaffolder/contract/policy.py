@@ -7,15 +7,13 @@ A missing `mesh.yaml` means the defaults documented in the README.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from scaffolder.contract.load import Document, LoadError, load_file
-from scaffolder.contract.model import Contract
+from scaffolder.contract.model import MODES, Contract
 from scaffolder.report.finding import Finding, Location
 
 MESH_FILE = "mesh.yaml"
@@ -38,9 +36,7 @@ class Mesh:
     policies: list[str] | None = None
     compatibility: str = "consumer"
     rule_overrides: dict[str, str] = field(default_factory=dict)
-    exceptions: list[dict[str, Any]] = field(default_factory=list)
-    exceptions_doc: Document | None = None
-    exceptions_base: tuple[Any, ...] = ("changes", "exceptions")
+    exceptions_doc: Document | None = None  # the changes.exceptions_file; inline entries are read from `doc`
     templates: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # problems in mesh.yaml itself
 
@@ -75,10 +71,9 @@ def load_mesh(root: Path | None = None) -> Mesh:
         mesh.findings = exc.findings
         return mesh
     mesh.doc = doc
-    from scaffolder.contract.schema import validate_structure
+    from scaffolder.contract.schema import MESH_SCHEMA, validate_structure
 
-    schema = json.loads(resources.files("scaffolder.contract").joinpath("mesh_schema.json").read_text("utf-8"))
-    mesh.findings = validate_structure(doc, schema)
+    mesh.findings = validate_structure(doc, MESH_SCHEMA)
     _apply(mesh, doc.data)
     for key, pattern in (("product", mesh.product_pattern), ("field", mesh.field_pattern)):
         if pattern:
@@ -121,13 +116,10 @@ def _apply(mesh: Mesh, data: dict[str, Any]) -> None:
     if isinstance(access.get("policies"), list):
         mesh.policies = [p for p in access["policies"] if isinstance(p, str)]
     changes = data.get("changes") if isinstance(data.get("changes"), dict) else {}
-    if changes.get("compatibility") in ("consumer", "producer", "full", "none"):
+    if changes.get("compatibility") in MODES:
         mesh.compatibility = changes["compatibility"]
     if isinstance(changes.get("rules"), dict):
         mesh.rule_overrides = {k: v for k, v in changes["rules"].items() if isinstance(v, str)}
-    if isinstance(changes.get("exceptions"), list):
-        mesh.exceptions = [e for e in changes["exceptions"] if isinstance(e, dict)]
-        mesh.exceptions_doc = mesh.doc
     if isinstance(changes.get("exceptions_file"), str):
         _load_exceptions_file(mesh, changes["exceptions_file"])
     if isinstance(data.get("templates"), dict):
@@ -148,9 +140,7 @@ def _load_exceptions_file(mesh: Mesh, name: str) -> None:
         mesh.findings.append(Finding("wrong-type", "an exceptions file holds `exceptions:`, a list",
                                      location=Location(str(path), 1, 1, "$")))
         return
-    mesh.exceptions.extend(e for e in items if isinstance(e, dict))
     mesh.exceptions_doc = doc
-    mesh.exceptions_base = ("exceptions",)
 
 
 def check_policy(contract: Contract, mesh: Mesh) -> list[Finding]:

@@ -16,23 +16,26 @@ from typing import Any
 from scaffolder.contract.load import Document
 from scaffolder.report.finding import Finding
 
-
-@cache
-def contract_schema() -> dict[str, Any]:
-    return json.loads(resources.files("scaffolder.contract").joinpath("schema.json").read_text("utf-8"))
+CONTRACT_SCHEMA = "schema.json"
+MESH_SCHEMA = "mesh_schema.json"
 
 
 @cache
-def _validator(schema_json: str) -> Any:
+def load_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in this package (CONTRACT_SCHEMA or MESH_SCHEMA), read once; do not mutate it."""
+    return json.loads(resources.files("scaffolder.contract").joinpath(name).read_text("utf-8"))
+
+
+@cache
+def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(schema_json))
+    return Draft202012Validator(load_schema(name))
 
 
-def validate_structure(doc: Document, schema: dict[str, Any] | None = None) -> list[Finding]:
-    """Every schema error in `doc`, located at the YAML node it concerns."""
-    schema = schema or contract_schema()
-    validator = _validator(json.dumps(schema, sort_keys=True))
+def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA) -> list[Finding]:
+    """Every error in `doc` against the packaged schema named `schema`, located at the YAML node it concerns."""
+    validator = _validator(schema)
     findings: list[Finding] = []
     for error in validator.iter_errors(doc.data):
         findings.extend(_to_findings(doc, error))

@@ -318,7 +318,7 @@ def _checks(c: Contract) -> Iterator[Problem]:
         if spec is None:
             hint = difflib.get_close_matches(check.assertion, list(ASSERTIONS), n=1, cutoff=0.6)
             msg = f"unknown assertion {check.assertion!r}"
-            msg += f"; did you mean {hint[0]!r}?" if hint else " (scaffolder rules --assertions lists them)"
+            msg += f"; did you mean {hint[0]!r}?" if hint else f" (known assertions: {', '.join(ASSERTIONS)})"
             yield Problem(msg, (*check.path, "assertion"))
             continue
         if spec.scope == "column" and check.column is None:

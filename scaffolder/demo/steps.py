@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.errors import ScaffolderError
@@ -28,7 +28,6 @@ class Runner:
     root: Path  # the demo folder
     templates: Path  # this repo's checkout: copier.yml + templates/
     echo: Callable[[str], None] = print
-    results: dict[str, object] = field(default_factory=dict)
 
     @property
     def bin(self) -> Path:

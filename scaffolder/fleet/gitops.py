@@ -100,10 +100,9 @@ def has_markers(path: Path) -> bool:
 
 def conflicts_in_tree(repo: Path, ref: str, rel: str) -> list[str]:
     """Files on `ref` under `rel` still holding Copier's conflict markers, or `.rej` files."""
-    spec = rel if rel != "." else "."
     found = git(repo, "grep", "-l", "-I", "-e", "^<<<<<<< before updating", "-e", "^>>>>>>> after updating",
-                ref, "--", spec, check=False)
+                ref, "--", rel, check=False)
     files = {line.split(":", 1)[1] for line in found.splitlines() if ":" in line}
-    tree = git(repo, "ls-tree", "-r", "--name-only", ref, "--", spec, check=False)
+    tree = git(repo, "ls-tree", "-r", "--name-only", ref, "--", rel, check=False)
     files |= {p for p in tree.splitlines() if p.endswith(".rej")}
     return sorted(files)

@@ -57,7 +57,6 @@ class Outcome:
     ref: str
     branch: str | None = None
     from_version: str | None = None
-    to_version: str | None = None
     conflicts: list[str] = field(default_factory=list)
     question: str | None = None  # needs-answer: the question without a default
     reason: str | None = None  # failed: why; otherwise a short note
@@ -66,8 +65,18 @@ class Outcome:
     reused: bool = False  # the branch already had this update (a re-run)
     pr: dict[str, Any] | None = None
 
+    @property
+    def to_version(self) -> str:
+        """The release this update goes to: always the run's `ref`."""
+        return self.ref
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data: dict[str, Any] = {}
+        for key, value in asdict(self).items():  # "to_version" stays in its place after "from_version"
+            data[key] = value
+            if key == "from_version":
+                data["to_version"] = self.to_version
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:

@@ -6,6 +6,7 @@ from typing import Any
 
 from scaffolder.fleet.model import STATUSES, Outcome
 from scaffolder.fleet.status import DomainStatus
+from scaffolder.report.markdown import cell
 
 ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌"}
 NEEDS_ACTION = ("conflicted", "needs-answer", "failed")
@@ -46,15 +47,11 @@ def to_json(outcomes: list[Outcome], ref: str) -> dict[str, Any]:
 
 def text(outcomes: list[Outcome], ref: str) -> str:
     width = max((len(o.domain) for o in outcomes), default=6)
-    lines = [f"{o.domain:<{width}}  {o.status:<12}  {o.from_version or '?'} -> {o.to_version or ref}  {detail(o)}"
+    lines = [f"{o.domain:<{width}}  {o.status:<12}  {o.from_version or '?'} -> {o.to_version}  {detail(o)}"
              for o in outcomes]
     summary = ", ".join(f"{n} {s}" for s, n in counts(outcomes).items() if n)
     lines.append(f"{len(outcomes)} domain(s) to {ref}: {summary or 'none'}")
     return "\n".join(lines)
-
-
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(outcomes: list[Outcome], ref: str) -> str:
@@ -64,8 +61,8 @@ def markdown(outcomes: list[Outcome], ref: str) -> str:
              "| Domain | Status | From | Branch | Details |", "|---|---|---|---|---|"]
     for o in outcomes:
         branch = f"`{o.branch}`" if o.branch and o.status in ("updated", "conflicted") else ""
-        lines.append(f"| {_cell(o.domain)} | {ICONS[o.status]} {o.status} | {_cell(o.from_version or '?')} | "
-                     f"{branch} | {_cell(detail(o))} |")
+        lines.append(f"| {cell(o.domain)} | {ICONS[o.status]} {o.status} | {cell(o.from_version or '?')} | "
+                     f"{branch} | {cell(detail(o))} |")
     return "\n".join(lines) + "\n"
 
 

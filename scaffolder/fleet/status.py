@@ -75,8 +75,9 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
             if on_done:
                 on_done(st)
 
+        rendering = {j.key for j in render}
         for st in out.values():
-            if on_done and st.domain not in {j.key for j in render}:
+            if on_done and st.domain not in rendering:
                 on_done(st)
         run_jobs(render, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
         return [out[d.name] for d in domains]

@@ -1,10 +1,12 @@
 """Update domains to a template release: one git worktree, branch and process per domain.
 
-Per domain (`update_one`, run inside its own worker process):
+Per domain:
 
-1. the branch `template-update/<ref>[/<domain>]` already holds this release
-   (a re-run): report it from the branch, change nothing;
-2. else check the branch out afresh from the base (main) in a new worktree,
+1. in the parent (`plan_jobs`): the branch `template-update/<ref>[/<domain>]`
+   already holds this release (a re-run): report it from the branch, change
+   nothing, start no worker;
+2. else, in its own worker process (`update_one`): check the branch out
+   afresh from the base (main) in a new worktree,
    run Copier's update there (`defaults`, `overwrite`, `skip_answered`,
    inline conflict markers), classify from git, and commit everything, conflict
    markers included, on that branch only;
@@ -69,7 +71,7 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
     done: dict[str, Outcome] = {}
     by_repo: dict[Path, set[str]] = {}
     for d in domains:
-        out = Outcome(d.name, "failed", ref, from_version=d.version, to_version=ref)
+        out = Outcome(d.name, "failed", ref, from_version=d.version)
         if d.problem:
             out.reason = d.problem
             done[d.name] = out
@@ -150,7 +152,7 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
 def _outcome(key: str, ref: str, payload: dict[str, Any], raw: dict[str, Any]) -> Outcome:
     if "error" in raw:
         return Outcome(key, "failed", ref, branch=payload["branch"], from_version=payload["from_version"],
-                       to_version=ref, reason=str(raw["error"]))
+                       reason=str(raw["error"]))
     return Outcome.from_json(raw)
 
 
@@ -195,18 +197,18 @@ def already_updated(p: dict[str, Any]) -> Outcome | None:
         return None  # an interrupted or older attempt: the update starts again from the base
     conflicts = gitops.conflicts_in_tree(repo, branch, rel)
     return Outcome(p["name"], "conflicted" if conflicts else "updated", p["ref"], branch=branch,
-                   from_version=p["from_version"], to_version=p["ref"], conflicts=conflicts,
+                   from_version=p["from_version"], conflicts=conflicts,
                    reason="the branch already has this update", commit=gitops.rev(repo, branch),
                    changed=_changed(repo, p["base"], branch, rel), reused=True)
 
 
 def update_one(p: dict[str, Any]) -> Outcome:
-    """One domain's update (runs in its own process: Copier changes the cwd)."""
+    """One domain's update (runs in its own process: Copier changes the cwd).
+
+    Only for a job `plan_jobs` made, which has already checked `already_updated`.
+    """
     repo, branch, rel = Path(p["repo_root"]), p["branch"], p["rel"]
-    out = Outcome(p["name"], "failed", p["ref"], branch=branch, from_version=p["from_version"], to_version=p["ref"])
-    reused = already_updated(p)
-    if reused is not None:
-        return reused
+    out = Outcome(p["name"], "failed", p["ref"], branch=branch, from_version=p["from_version"])
     wt = Path(p["worktree"])
     created = False
     try:
@@ -226,16 +228,15 @@ def update_one(p: dict[str, Any]) -> Outcome:
             else:
                 out.reason = f"copier update failed: {failure(message)}"
             return out
-        spec = rel
-        status = gitops.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
+        status = gitops.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", rel)
         if not status.strip("\0"):
             out.status, out.reason = "up-to-date", "copier changed nothing"
             return out
-        unmerged = set(gitops.git(wt, "diff", "--name-only", "--diff-filter=U", "--", spec).split())
+        unmerged = set(gitops.git(wt, "diff", "--name-only", "--diff-filter=U", "--", rel).split())
         touched = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
         marked = {f for f in touched if f.endswith(".rej") or gitops.has_markers(wt / f)}
         out.conflicts = sorted(unmerged | marked)
-        gitops.git(wt, "add", "-A", "--", spec)
+        gitops.git(wt, "add", "-A", "--", rel)
         message = (f"template: update {p['name']} to {p['ref']}\n\n"
                    f"{TRAILER}: {p['name']} {p['from_version']} -> {p['ref']}\n"
                    + (f"Conflicts: {', '.join(out.conflicts)}\n" if out.conflicts else ""))

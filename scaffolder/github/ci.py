@@ -8,7 +8,6 @@ file, job summary, outputs, annotations and the one sticky PR comment.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
 from scaffolder.report.finding import Finding
+from scaffolder.report.markdown import cell, render_markdown
+from scaffolder.report.output import dumps
 
 
 @dataclass
@@ -74,23 +75,20 @@ def _dbt_outputs(report: ChangeReport, root: Path, taken: set[str]) -> list[tupl
     return pairs
 
 
-def _impact(report: ChangeReport, root: Path, mesh: Any) -> dict[str, list[dict[str, Any]]]:
+def _impact(report: ChangeReport, mesh: Any) -> dict[str, list[Impact]]:
+    """The consumers of every product with a breaking change (from every contract of the mesh)."""
     from scaffolder.contract.discover import find_in
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import validate_files
 
     breaking = [c for c in report.contracts if any(f.bump == "major" for f in c.changes)]
     if not breaking:
         return {}
-    contracts = [v.contract for v in (validate_file(p) for p in find_in(mesh.root, mesh.contracts)) if v.contract]
+    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts)) if v.contract]
     graph = build_graph(contracts)
-    out = {}
-    for c in breaking:
-        out[c.name] = [{"name": i.name, "via": i.via, "depth": i.depth, "owner": i.owner, "product": i.is_product}
-                       for i in impacted(graph, c.name)]
-    return out
+    return {c.name: impacted(graph, c.name) for c in breaking}
 
 
-def _impact_markdown(impact: dict[str, list[dict[str, Any]]]) -> str:
+def _impact_markdown(impact: dict[str, list[Impact]]) -> str:
     if not any(impact.values()):
         return ""
     parts = ["### Consumers a breaking change touches"]
@@ -98,11 +96,10 @@ def _impact_markdown(impact: dict[str, list[dict[str, Any]]]) -> str:
         if not items:
             continue
         rows = "\n".join(
-            f"| `{i['name']}` | {'product' if i['product'] else 'external'} | {i['owner'] or '—'} | "
-            f"{'direct' if i['depth'] == 1 else 'via `' + i['via'] + '`'} |" for i in items)
-        graph = mermaid(product, [Impact(i["name"], i["via"], i["depth"], i["owner"], i["product"]) for i in items])
+            f"| `{cell(i.name)}` | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
+            f"{'direct' if i.depth == 1 else 'via `' + cell(i.via) + '`'} |" for i in items)
         parts.append(f"**`{product}`**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
-                     f"```mermaid\n{graph}\n```")
+                     f"```mermaid\n{mermaid(product, items)}\n```")
     return "\n\n".join(parts)
 
 
@@ -130,7 +127,7 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         from scaffolder.checks.run import run_checks
 
         data_reports = [run_checks(root / result.path, source, now=opts.now) for result, source in pairs]
-    impact = _impact(report, root, mesh)
+    impact = _impact(report, mesh)
 
     extras = [*(f"> {n}" for n in notes)]
     impact_md = _impact_markdown(impact)
@@ -142,19 +139,17 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         extras.append("### Data checks\n\n" + "\n\n".join(checks_markdown(r) for r in data_reports))
     tail = "\n\n".join(extras)
     report_path = opts.report_path or root / "scaffolder-report.json"
-    from scaffolder.report.markdown import render_markdown
-
     body = render_markdown(report, marker=MARKER, full_report=f"`{report_path.name}` (job artifact) and the job summary",
                            max_chars=60_000 - len(tail) - 4)
     markdown = body.rstrip("\n") + ("\n\n" + tail if tail else "") + "\n"
 
     data_ok = all(r.ok for r in data_reports)
     ok = report.ok and (data_ok or fail_on == "never")
-    payload = {**report.to_json(), "ok": ok, "impact": impact,
+    payload = {**report.to_json(), "ok": ok, "impact": {k: [i.to_json() for i in v] for k, v in impact.items()},
                "data_checks": [r.to_json() for r in data_reports], "notes": notes}
     report_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = report_path.with_suffix(report_path.suffix + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    tmp.write_text(dumps(payload), encoding="utf-8")
     tmp.replace(report_path)
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]

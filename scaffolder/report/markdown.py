@@ -17,7 +17,8 @@ VISIBLE_ROWS = 50
 ICON = {"major": "🔴", "minor": "🟡", "patch": "⚪", "none": "⚪"}
 
 
-def _cell(text: object) -> str:
+def cell(text: object) -> str:
+    """Text safe inside one Markdown table cell: pipes and backslashes escaped, one line."""
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", "")
 
 
@@ -28,14 +29,14 @@ def _where(f: Finding, section_path: str | None = None) -> str:
         side = "base line" if f.data.get("side") == "base" else "line"
         place = f"{side} {loc.line}" if loc.line else ""
     else:
-        place = f"`{_cell(loc.path)}:{loc.line}`" if loc.line else f"`{_cell(loc.path or '')}`"
-    path = f"`{_cell(loc.json_path.removeprefix('$'))}`" if loc.json_path and loc.json_path != "$" else ""
+        place = f"`{cell(loc.path)}:{loc.line}`" if loc.line else f"`{cell(loc.path or '')}`"
+    path = f"`{cell(loc.json_path.removeprefix('$'))}`" if loc.json_path and loc.json_path != "$" else ""
     return "<br>".join(p for p in (place, path) if p)
 
 
 def _row(f: Finding, section_path: str | None = None) -> str:
     bump = f"{ICON.get(f.bump or '', '')} {f.bump}" if f.bump else ("❌ error" if f.severity is Severity.ERROR else f.severity.value)
-    msg = _cell(f.message) + (f" _(accepted: {_cell(f.accepted)})_" if f.accepted else "")
+    msg = cell(f.message) + (f" _(accepted: {cell(f.accepted)})_" if f.accepted else "")
     return f"| `{f.rule}` | {bump} | {_where(f, section_path)} | {msg} |"
 
 
@@ -59,9 +60,9 @@ def _title(c: ContractResult) -> str:
     status = {"added": f"added at `{c.head_version}`", "removed": f"removed (was `{c.base_version}`)"}.get(
         c.status, f"`{c.base_version}` → `{c.head_version}`")
     mark = "✅" if c.ok else "❌"
-    moved = f", moved from `{_cell(c.old_path)}`" if c.old_path and c.status == "renamed" else ""
+    moved = f", moved from `{cell(c.old_path)}`" if c.old_path and c.status == "renamed" else ""
     bumps = f"required **{c.required_bump}**" + (f", declared **{c.declared_bump}**" if c.declared_bump else "")
-    return f"### {mark} `{_cell(c.name)}` {status}\n\n`{_cell(c.path)}`{moved} · {c.mode} mode · {bumps}"
+    return f"### {mark} `{cell(c.name)}` {status}\n\n`{cell(c.path)}`{moved} · {c.mode} mode · {bumps}"
 
 
 MAX_ADVICE = 10
@@ -74,7 +75,7 @@ def _advice(c: ContractResult) -> list[str]:
     for f in c.changes:
         rule = RULES.get(f.rule)
         if f.bump == "major" and rule is not None and rule.advice:
-            out.append(f"- {_cell(fill(rule.advice, f.data))} (`{f.rule}`)")
+            out.append(f"- {cell(fill(rule.advice, f.data))} (`{f.rule}`)")
     if len(out) > MAX_ADVICE:
         out = [*out[:MAX_ADVICE], f"- … and {len(out) - MAX_ADVICE} more breaking change(s) listed above"]
     return out
@@ -86,7 +87,7 @@ def _summary(report: ChangeReport) -> str:
     for c in report.contracts[:MAX_SUMMARY_ROWS]:
         change = {"added": f"added {c.head_version}", "removed": f"removed {c.base_version}"}.get(
             c.status, f"{c.base_version} → {c.head_version}")
-        rows.append(f"| `{_cell(c.name)}` | {_cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
+        rows.append(f"| `{cell(c.name)}` | {cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
                     f"{'✅' if c.ok else '❌'} |")
     if len(report.contracts) > MAX_SUMMARY_ROWS:
         rows.append(f"| … {len(report.contracts) - MAX_SUMMARY_ROWS} more | | | | |")
@@ -129,8 +130,8 @@ def _render(report: ChangeReport, full_report: str, max_chars: int, marker: str)
     head = [marker] if marker else []
     head += ["## Data contract changes", verdict(report)]
     if report.merge_base:
-        head.append(f"Compared with merge-base `{report.merge_base[:12]}` of `{_cell(report.base_ref)}`"
-                    f" and {('`' + _cell(report.head_ref) + '`') if report.head_ref else 'the working tree'}.")
+        head.append(f"Compared with merge-base `{report.merge_base[:12]}` of `{cell(report.base_ref)}`"
+                    f" and {('`' + cell(report.head_ref) + '`') if report.head_ref else 'the working tree'}.")
     if len(report.contracts) > 1:
         head.append(_summary(report))
     if report.findings:

@@ -129,23 +129,30 @@ class Git:
         """Many files at `ref` through one `git cat-file --batch` (one process, not one per file)."""
         if not paths:
             return {}
-        request = "".join(f"{ref}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
+        blobs = self.cat_file_batch([f"{ref}:{p}" for p in paths])
+        if blobs is None:
+            return {p: self.show(ref, p) for p in paths}
+        return dict(zip(paths, blobs, strict=True))
+
+    def cat_file_batch(self, specs: list[str]) -> list[bytes | None] | None:
+        """The blob each `rev:path` names (None: missing, or not a file), in order; None when git fails."""
+        if not specs:
+            return []
+        request = "".join(f"{s}\n" for s in specs).encode("utf-8", "surrogateescape")
         proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True)
         if proc.returncode != 0:
-            return {p: self.show(ref, p) for p in paths}
-        out: dict[str, bytes | None] = {}
+            return None
+        out: list[bytes | None] = []
         data, pos = proc.stdout, 0
-        for p in paths:
+        for _ in specs:
             end = data.index(b"\n", pos)
             header = data[pos:end].split()
             pos = end + 1
-            if len(header) != 3 or header[1] != b"blob":
-                out[p] = None  # "missing", or not a file (a folder, a submodule)
-                if len(header) == 3:
-                    pos += int(header[2]) + 1
+            if header[-1] in (b"missing", b"ambiguous"):  # no content follows (the spec may hold spaces)
+                out.append(None)
                 continue
-            size = int(header[2])
-            out[p] = data[pos:pos + size]
+            size = int(header[-1])
+            out.append(data[pos:pos + size] if header[1] == b"blob" else None)  # a folder or submodule: skipped
             pos += size + 1
         return out
 

@@ -24,9 +24,9 @@ def test_codeowners_last_matching_rule_wins(tmp_path: Path) -> None:
 
 
 def test_summaries_count_every_status() -> None:
-    outs = [Outcome("a", "updated", "v2", from_version="v1", to_version="v2", changed=["x", "y"]),
-            Outcome("b", "needs-answer", "v2", from_version="v1", to_version="v2", question="cost_center"),
-            Outcome("c|d", "failed", "v2", from_version="v1", to_version="v2", reason="boom | bang")]
+    outs = [Outcome("a", "updated", "v2", from_version="v1", changed=["x", "y"]),
+            Outcome("b", "needs-answer", "v2", from_version="v1", question="cost_center"),
+            Outcome("c|d", "failed", "v2", from_version="v1", reason="boom | bang")]
     data = report.to_json(outs, "v2")
     assert data["counts"] == {"failed": 1, "needs-answer": 1, "conflicted": 0, "updated": 1, "up-to-date": 0}
     assert data["ok"] is False and not report.ok(outs) and report.ok(outs[:1])
