@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scaffolder.contract.policy import Mesh
 
 # `--fail-on` values, read by changes.report.ChangeReport.ok and the Action.
 FAIL_ON = ("bump", "breaking", "never")
@@ -24,7 +28,7 @@ def root_from_args(args: argparse.Namespace) -> Path:
     return Path(args.mesh_root) if args.mesh_root else Path.cwd()
 
 
-def mesh_from_args(args: argparse.Namespace):  # -> scaffolder.contract.policy.Mesh
+def mesh_from_args(args: argparse.Namespace) -> Mesh:
     """The mesh of --mesh-root, else the one found upward from the current folder."""
     from scaffolder.contract.policy import load_mesh
 
