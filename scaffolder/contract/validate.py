@@ -80,13 +80,16 @@ def validate_files(files: list[Path], mesh: Mesh | None = None) -> list[Validati
     YAML parsing with positions is pure Python and CPU-bound, so a large mesh
     is validated in forked worker processes (where fork exists).
     """
-    import functools
-    import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
 
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [validate_file(f, mesh) for f in files]
+    import functools
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [validate_file(f, mesh) for f in files]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(functools.partial(validate_file, mesh=mesh), files,
