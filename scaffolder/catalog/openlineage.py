@@ -9,6 +9,8 @@ data-quality facets: the spec defines `dataQualityAssertions` and
 report tests too. The product's output also carries `dataQualityMetrics` as a
 dataset facet (its row count). Events go through the openlineage-python client
 (HTTP transport to a URL, or a file transport writing one JSON event a line).
+The events carry the client's core schema version (2-0-2 with openlineage-python 1.x),
+the one tests/catalog/test_openlineage_schema.py validates against and the README names.
 """
 
 from __future__ import annotations
