@@ -128,10 +128,14 @@ def test_every_shell_example_runs_verbatim_from_a_fresh_clone(tmp_path: Path) ->
 
     # What the examples say they do, done.
     mesh = tmp_path / "acme-mesh"
-    contract = (mesh / "domains/orders/data-product-contract.yaml").read_text()
+    contract = git(mesh, "show", "refunds:domains/orders/data-product-contract.yaml")  # bumped, committed
     assert "version: 2.0.0" in contract and '"refunded"' in contract
-    assert git(mesh, "status", "--porcelain", "--untracked-files=no", "domains/orders") == ""  # committed on the branch
-    assert "refunded" in git(mesh, "log", "-1", "--format=%s", "refunds")
+    assert "version: 1.0.0" in git(mesh, "show", "main:domains/orders/data-product-contract.yaml")
+    update = git(mesh, "show", "template-update/v1.1.0/orders:domains/orders/.copier-answers.yml")
+    assert "_commit: v1.1.0" in update  # the fleet's branch; main stays on v1.0.0
+    readme = git(mesh, "show", "template-update/v1.1.0/orders:domains/orders/README.md")
+    assert "#data-platform" in readme and "#data-platform" not in (mesh / "domains/orders/README.md").read_text()
+    assert "_commit: v1.0.0" in git(mesh, "show", "main:domains/orders/.copier-answers.yml")
     for domain in ("orders", "shipping", "payments"):
         assert (mesh / "domains" / domain / "data-product-contract.yaml").is_file(), domain
     assert "_commit: v1.0.0" in (mesh / "domains/payments/.copier-answers.yml").read_text()
