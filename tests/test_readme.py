@@ -117,6 +117,7 @@ def test_every_shell_example_runs_verbatim_from_a_fresh_clone(tmp_path: Path) ->
     for key in ("SCAFFOLDER_DEBUG", "GITHUB_ACTIONS", "GITHUB_EVENT_PATH", "GITHUB_TOKEN", "CI"):
         env.pop(key, None)
     shell = [b for b in blocks((clone / "README.md").read_text(encoding="utf-8")) if b.lang == "bash"]
+    printed = ""
     for block in shell:
         if block.skip:
             continue
@@ -125,8 +126,11 @@ def test_every_shell_example_runs_verbatim_from_a_fresh_clone(tmp_path: Path) ->
         assert proc.returncode == 0, (f"README.md:{block.line}: exit {proc.returncode}\n{block.text}\n"
                                       f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
         assert "Traceback" not in proc.stdout + proc.stderr, f"README.md:{block.line}\n{proc.stderr[-3000:]}"
+        printed += proc.stdout
 
     # What the examples say they do, done.
+    assert "[version-not-bumped]" in printed and "exit code 1: the gate failed" in printed
+    assert re.search(r"checks on 7 rows: all passed", printed)
     mesh = tmp_path / "acme-mesh"
     contract = git(mesh, "show", "refunds:domains/orders/data-product-contract.yaml")  # bumped, committed
     assert "version: 2.0.0" in contract and '"refunded"' in contract
