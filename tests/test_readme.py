@@ -149,3 +149,24 @@ def test_every_shell_example_runs_verbatim_from_a_fresh_clone(tmp_path: Path) ->
     assert "orders.order_events" in (mesh / "site/index.html").read_text()
     events = [json.loads(line) for line in (mesh / "lineage.ndjson").read_text().splitlines()]
     assert {e["job"]["name"] for e in events} == {"orders.order_events.publish", "orders.order_events.checks"}
+
+
+def anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens."""
+    heads = re.findall(r"^#{1,6} (.+)$", re.sub(r"```.*?```", "", markdown, flags=re.S), flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in heads}
+
+
+def test_anchors_follow_github() -> None:
+    assert anchors("# Mesh policy (`mesh.yaml`)\n## Fleet: one process, one clone\n") == {
+        "mesh-policy-meshyaml", "fleet-one-process-one-clone"}
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md", "docs/performance.md"])
+def test_links_between_the_guide_and_docs_resolve(doc: str) -> None:
+    path = ROOT / doc
+    for target, anchor in re.findall(r"\]\(([^)#\s:]*)(?:#([^)\s]+))?\)", path.read_text(encoding="utf-8")):
+        dest = (path.parent / target).resolve() if target else path
+        assert dest.exists(), f"{doc}: {target}"
+        if anchor and dest.suffix == ".md":
+            assert anchor in anchors(dest.read_text(encoding="utf-8")), f"{doc}: {target}#{anchor}"
