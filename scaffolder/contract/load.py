@@ -104,20 +104,28 @@ def decode(path: str, raw: bytes) -> str:
     return text
 
 
+_BREAKS = "\n\r\x85\u2028\u2029"  # what ruamel.yaml counts as a line break
+
+
+def text_end(text: str) -> tuple[int, int]:
+    """The last (line, col) a cursor can stand on: after a final newline, the empty line below it."""
+    lines = text.splitlines() or [""]
+    if text and text[-1] in _BREAKS:
+        return len(lines) + 1, 1
+    return len(lines), len(lines[-1]) + 1
+
+
 def mark_pos(text: str, mark: Any) -> tuple[int, int]:
     """The 1-based (line, col) of a ruamel.yaml mark, kept inside the text.
 
     At the end of a file without a final newline the parser stands on the line
-    after the last one; a user's editor has no such line, so point at the end of
-    the last line instead.
+    after the last one, which no editor shows: point at the end of the file.
     """
     if mark is None:
         return 1, 1
+    end = text_end(text)
     line, col = mark.line + 1, mark.column + 1
-    lines = text.splitlines() or [""]
-    if line > len(lines):
-        return len(lines), len(lines[-1]) + 1
-    return line, col
+    return end if line > end[0] else (line, col)
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -231,13 +239,12 @@ class _Walker:
         self.doc = doc
         self.constructor = constructor
         self.nodes = 0
-        lines = doc.text.splitlines() or [""]
-        self.last = (len(lines), len(lines[-1]) + 1)
+        self.end = text_end(doc.text)
 
     def _at(self, mark: Any) -> tuple[int, int]:
-        """mark_pos without splitting the text again: a mark past the last line points at its end."""
+        """mark_pos without splitting the text again: a mark past the end points at the end."""
         line, col = mark.line + 1, mark.column + 1
-        return self.last if line > self.last[0] else (line, col)
+        return self.end if line > self.end[0] else (line, col)
 
     def _fail(self, node: Any, rule: str, message: str) -> LoadError:
         return _fail(self.doc.path, rule, message, *self._at(node.start_mark))
