@@ -107,18 +107,48 @@ def test_valid_zone_and_ascii_semver_still_pass(tmp_path):
     assert run_main("validate", "--no-policy", str(path)).code == 0
 
 
-@pytest.mark.parametrize("zone", ["Etc/GMT+14", "../../../etc/passwd"])
-def test_bad_timezone_is_caught_before_test_reads_data(zone, tmp_path):
+def _data(tmp_path: Path) -> Path:
     import duckdb
 
     data = tmp_path / "d.parquet"
     duckdb.sql("COPY (SELECT 'o1' AS order_id, 5.5::DECIMAL(10,2) AS amount, "
                f"TIMESTAMP '2026-01-01 00:00:00' AS event_ts) TO '{data}' (FORMAT parquet)")
+    return data
+
+
+def _test(path: Path, data: Path):
+    return run_main("test", str(path), "--data", str(data), "--now", "2026-01-01T00:05:00Z")
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT+14", "../../../etc/passwd"])
+def test_bad_timezone_is_caught_before_test_reads_data(zone, tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(_edit("timezone: UTC", f"timezone: {zone}"))
-    result = run_main("test", str(path), "--data", str(data), "--now", "2026-01-01T00:05:00Z")
+    result = _test(path, _data(tmp_path))
     _clean(result)
     assert f"{path}:23:50: unknown time zone {zone!r}" in result.out + result.err
+
+
+def test_timestamp_bounds_past_year_9999_in_utc(tmp_path):
+    """Found while fuzzing: an offset bound at the calendar's edge overflowed converting to UTC."""
+    path = tmp_path / "c.yaml"
+    path.write_text(_edit("{nullable: false, timezone: UTC}",
+                          '{nullable: false, min: "0001-01-01T00:00:00+14:00", max: "9999-12-31T23:59:59-14:00"}'))
+    result = _test(path, _data(tmp_path))
+    _clean(result)
+    assert f"{path}:23:45: event_ts.min: bound '0001-01-01T00:00:00+14:00' is out of range" in result.out
+    assert f"{path}:23:79: event_ts.max: bound '9999-12-31T23:59:59-14:00' is out of range" in result.out
+
+
+def test_numeric_bounds_past_128_bits(tmp_path):
+    """Found while fuzzing: DuckDB binds at most 128-bit integers; a 99-digit bound is still a bound."""
+    path = tmp_path / "c.yaml"
+    path.write_text(_edit("{min: 0, max: 10000}", "{min: " + "9" * 99 + "}")
+                    .replace("{min_value: 0, max_value: 100000}", "{min_value: -" + "9" * 99 + "}"))
+    result = _test(path, _data(tmp_path))
+    _clean(result)
+    assert f"{path}:20:28: amount.min: 1 of 1 values is out of bounds [check-failed]" in result.out
+    assert "amount.values_to_be_between  amount    0 / 1" in result.out
 
 
 def test_a_real_run_of_a_hostile_contract(tmp_path):
