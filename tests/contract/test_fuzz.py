@@ -26,6 +26,7 @@ from tests.contract.inproc import run_main
 
 BASE = Path(__file__).parent / "base.yaml"
 SEEDS = {"seed": SEED.read_text(), "base": BASE.read_text()}
+SEEDS["dbt"] = run_main("dbt-schema", str(BASE)).out  # the schema.yml that agrees with base.yaml
 SEED_TEXT = SEEDS["seed"]
 FUZZ = int(os.environ.get("SCAFFOLDER_FUZZ", "0") or 0)  # 0: the default suite's bounded run
 
@@ -165,6 +166,17 @@ def test_commands_never_crash_on_a_mutated_contract(workdir, text):
     if validate.code == 0:
         assert_clean(run_main("test", str(path), "--data", str(workdir / "d.parquet"),
                               "--now", "2026-01-01T01:00:00Z", "--samples", "2"), path, text)
+
+
+@fuzz_settings(100)
+@given(text=mutated(("dbt",)))
+def test_dbt_schema_check_never_crashes_on_a_mutated_schema_yml(workdir, text):
+    path = workdir / "schema.yml"
+    path.write_text(text, "utf-8", newline="")
+    text = path.read_bytes().decode("utf-8", "replace")
+    for fmt in ("text", "json"):
+        result = run_main("dbt-schema", str(BASE), "--check", str(path), "--format", fmt)
+        assert_clean(result, path, text)
 
 
 @fuzz_settings(3)

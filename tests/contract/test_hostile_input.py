@@ -158,3 +158,13 @@ def test_a_real_run_of_a_hostile_contract(tmp_path):
     result = run_cli("validate", "--no-policy", str(path))
     _clean(result)
     assert f"{path}:28:20: integer too large" in result.out
+
+
+@pytest.mark.parametrize("name", ["[order_id]", "{a: 1}"])
+def test_dbt_schema_check_with_a_column_name_that_is_not_text(name, tmp_path):
+    """Found by the fuzz test: a list or mapping as a column name was used as a dict key."""
+    schema = tmp_path / "schema.yml"
+    schema.write_text(run_main("dbt-schema", str(BASE_PATH)).out.replace("- name: order_id", f"- name: {name}"))
+    result = run_main("dbt-schema", str(BASE_PATH), "--check", str(schema))
+    _clean(result)
+    assert re.search(rf"{re.escape(str(schema))}:\d+:\d+: column 'order_id' of the contract is missing", result.out)
