@@ -1,4 +1,4 @@
-"""Sessions: tests (the README's test command), lint (ruff), bench (benchmarks/)."""
+"""Sessions: tests (the README's test command), lint (ruff), bench (benchmarks/), fuzz (long fuzzing)."""
 
 from __future__ import annotations
 
@@ -45,3 +45,11 @@ def bench(session: nox.Session) -> None:
             continue
         session.log(f"== {script.name}")
         session.run("python", str(script))
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The contract fuzz tests with random examples, 50x the default suite's (`-- N` for N times)."""
+    session.install("-e", ".[test]")
+    times = session.posargs[0] if session.posargs else "50"
+    session.run("pytest", "-p", "no:cacheprovider", "tests/contract/test_fuzz.py", env={"SCAFFOLDER_FUZZ": times})

@@ -23,6 +23,7 @@ from typing import Any
 
 from scaffolder import __version__
 from scaffolder.contract.model import Contract
+from scaffolder.extras import require
 
 PRODUCER = f"urn:datamesh-scaffolder:scaffolder:{__version__}"
 DEFAULT_NAMESPACE = "datamesh"
@@ -53,11 +54,15 @@ FACET_MODULES = (
 )
 
 
+def _client() -> None:
+    """Check the openlineage-python client (the lineage extra) is there before importing from it."""
+    require("openlineage.client", "lineage", "emitting OpenLineage events")
+
+
 def _facets() -> dict[str, Any]:
     """The client's generated facet modules (imported late: the client is an optional extra)."""
-    import importlib
-
-    return {name: importlib.import_module(f"openlineage.client.generated.{name}") for name in FACET_MODULES}
+    return {name: require(f"openlineage.client.generated.{name}", "lineage", "emitting OpenLineage events")
+            for name in FACET_MODULES}
 
 
 def _schema_facet(c: Contract, F: dict[str, Any], p: str):
@@ -125,6 +130,7 @@ def _null_counts(report: dict[str, Any]) -> dict[str, int]:
 def build_events(c: Contract, options: EmitOptions | None = None, report: dict[str, Any] | None = None,
                  upstream_contracts: dict[str, Contract] | None = None) -> list[Any]:
     """START and COMPLETE of the publish run (FAIL when the report failed), then the checks run if any."""
+    _client()
     from openlineage.client.event_v2 import (
         InputDataset,
         Job,
@@ -191,6 +197,7 @@ def ci_run_id(product: str, env: dict[str, str] | Any) -> str | None:
 
 def to_dicts(events: list[Any]) -> list[dict[str, Any]]:
     """The events as the JSON the transports send."""
+    _client()
     from openlineage.client.serde import Serde
 
     return [json.loads(Serde.to_json(ev)) for ev in events]
@@ -203,6 +210,7 @@ class EmitError(Exception):
 def emit(events: list[Any], *, url: str | None = None, endpoint: str = "api/v1/lineage", file: str | None = None,
          api_key: str | None = None, timeout: float = 10.0) -> int:
     """Send through the openlineage-python client; returns how many events went out."""
+    _client()
     from openlineage.client import OpenLineageClient
 
     if url:

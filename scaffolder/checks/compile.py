@@ -106,12 +106,15 @@ def bound(value: Any, col: Col, params: Params) -> str:
         except ValueError as exc:
             raise CheckError(f"bound {value!r} is not a date or timestamp (ISO 8601)") from exc
         zone = _zone(col.timezone)
-        if fam == "timestamptz":
-            if stamp.tzinfo is None:
-                stamp = stamp.replace(tzinfo=zone)
-            return f"CAST({params.add(stamp.astimezone(dt.UTC).isoformat())} AS TIMESTAMPTZ)"
-        if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(zone).replace(tzinfo=None)
+        try:
+            if fam == "timestamptz":
+                if stamp.tzinfo is None:
+                    stamp = stamp.replace(tzinfo=zone)
+                return f"CAST({params.add(stamp.astimezone(dt.UTC).isoformat())} AS TIMESTAMPTZ)"
+            if stamp.tzinfo is not None:
+                stamp = stamp.astimezone(zone).replace(tzinfo=None)
+        except OverflowError as exc:  # 9999-12-31T23:59:59-14:00 is past year 9999 in UTC
+            raise CheckError(f"bound {value!r} is out of range in time zone {col.timezone}") from exc
         if fam == "date" and stamp.time() == dt.time(0) and len(text) <= 10:
             return f"CAST({params.add(stamp.date().isoformat())} AS DATE)"
         return f"CAST({params.add(stamp.isoformat())} AS TIMESTAMP)"

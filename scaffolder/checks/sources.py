@@ -17,6 +17,7 @@ from typing import Any
 
 from scaffolder.checks.sql import ident, literal
 from scaffolder.errors import UsageError
+from scaffolder.extras import require
 
 RELATION = "__scaffolder_data"
 FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg")
@@ -183,10 +184,7 @@ def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
 
 
 def _delta(text: str) -> Any:
-    try:
-        from deltalake import DeltaTable
-    except ImportError as exc:
-        raise SourceError("reading Delta tables needs the delta extra: pip install 'datamesh-scaffolder[delta]'") from exc
+    DeltaTable = require("deltalake", "delta", "reading Delta tables").DeltaTable
     if not os.path.isdir(os.path.join(text, "_delta_log")):
         raise SourceError(f"{text}: not a Delta table (no _delta_log/ folder)")
     try:
@@ -197,11 +195,8 @@ def _delta(text: str) -> Any:
 
 def _iceberg(text: str) -> Any:
     """An Iceberg table: `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
-    try:
-        from pyiceberg.catalog.sql import SqlCatalog
-        from pyiceberg.table import StaticTable
-    except ImportError as exc:
-        raise SourceError("reading Iceberg tables needs the iceberg extra: pip install 'datamesh-scaffolder[iceberg]'") from exc
+    SqlCatalog = require("pyiceberg.catalog.sql", "iceberg", "reading Iceberg tables").SqlCatalog
+    StaticTable = require("pyiceberg.table", "iceberg", "reading Iceberg tables").StaticTable
     try:
         if "::" in text:
             uri, _, name = text.rpartition("::")

@@ -26,6 +26,9 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+HUGEINT = 2**127  # DuckDB's widest integer: -2**127 .. 2**127 - 1
+
+
 @dataclass
 class Params:
     """Numbered parameters collected while compiling one statement."""
@@ -33,5 +36,9 @@ class Params:
     values: list[Any] = field(default_factory=list)
 
     def add(self, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and not -HUGEINT <= value < HUGEINT:
+            # DuckDB binds integers up to 128 bits. One past that lies beyond every value a
+            # column can hold, so its double compares the same (contracts allow 100 digits).
+            value = float(value)
         self.values.append(value)
         return f"${len(self.values)}"

@@ -21,6 +21,9 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 1000
 MAX_NODES = 200_000  # after alias expansion: a "billion laughs" stops here
 MAX_DEPTH = 100  # flow nesting; the parser's recursion is slow long before it fails
+# No contract value needs more: decimal(38) bounds have 38 digits. Python refuses to print an
+# int past 4,300 digits and to make a float of one past 308, so bigger ones never get that far.
+MAX_INT_DIGITS = 100
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|#[^\n]*")
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -101,6 +104,30 @@ def decode(path: str, raw: bytes) -> str:
     return text
 
 
+_BREAKS = "\n\r\x85\u2028\u2029"  # what ruamel.yaml counts as a line break
+
+
+def text_end(text: str) -> tuple[int, int]:
+    """The last (line, col) a cursor can stand on: after a final newline, the empty line below it."""
+    lines = text.splitlines() or [""]
+    if text and text[-1] in _BREAKS:
+        return len(lines) + 1, 1
+    return len(lines), len(lines[-1]) + 1
+
+
+def mark_pos(text: str, mark: Any) -> tuple[int, int]:
+    """The 1-based (line, col) of a ruamel.yaml mark, kept inside the text.
+
+    At the end of a file without a final newline the parser stands on the line
+    after the last one, which no editor shows: point at the end of the file.
+    """
+    if mark is None:
+        return 1, 1
+    end = text_end(text)
+    line, col = mark.line + 1, mark.column + 1
+    return end if line > end[0] else (line, col)
+
+
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
     line = before.count(b"\n") + 1
@@ -154,12 +181,10 @@ def load_text(text: str, path: str = "<input>") -> Document:
     except LoadError:
         raise
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = mark_pos(text, exc.problem_mark or exc.context_mark)
         raise _fail(path, "yaml-syntax", _one_line(exc.problem or exc.context or "invalid YAML"), line, col) from None
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = mark_pos(text, getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
         raise _fail(path, "yaml-syntax", _one_line(str(exc)), line, col) from None
     except RecursionError:
         raise _fail(path, "yaml-too-deep", "document nests too deeply") from None
@@ -196,11 +221,10 @@ def _check_alias_count(yaml: Any, text: str, path: str) -> None:
         if isinstance(event, AliasEvent):
             count += 1
             if count > MAX_ALIASES:
-                mark = event.start_mark
                 raise _fail(
                     path, "yaml-too-many-aliases",
                     f"more than {MAX_ALIASES} aliases: refusing a possible alias bomb",
-                    mark.line + 1, mark.column + 1,
+                    *mark_pos(text, event.start_mark),
                 )
 
 
@@ -215,6 +239,15 @@ class _Walker:
         self.doc = doc
         self.constructor = constructor
         self.nodes = 0
+        self.end = text_end(doc.text)
+
+    def _at(self, mark: Any) -> tuple[int, int]:
+        """mark_pos without splitting the text again: a mark past the end points at the end."""
+        line, col = mark.line + 1, mark.column + 1
+        return self.end if line > self.end[0] else (line, col)
+
+    def _fail(self, node: Any, rule: str, message: str) -> LoadError:
+        return _fail(self.doc.path, rule, message, *self._at(node.start_mark))
 
     def _count(self, path: PathKey) -> None:
         self.nodes += 1
@@ -225,10 +258,18 @@ class _Walker:
                         line, col)
 
     def _scalar(self, node: Any) -> Any:
-        value = self.constructor.construct_object(node, deep=True)
+        too_large = f"integer too large: more than {MAX_INT_DIGITS} digits (quote it if it is text)"
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:
+            if "integer string conversion" in str(exc):  # past Python's 4,300-digit limit
+                raise self._fail(node, "yaml-bad-value", too_large) from None
+            raise self._fail(node, "yaml-bad-value", f"cannot read value: {_one_line(str(exc))}") from None
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int):
+            if abs(value) >= 10**MAX_INT_DIGITS:
+                raise self._fail(node, "yaml-bad-value", too_large)
             return int(value)
         if isinstance(value, float):
             return float(value)
@@ -242,9 +283,7 @@ class _Walker:
         from ruamel.yaml.nodes import ScalarNode
 
         if not isinstance(node, ScalarNode):
-            m = node.start_mark
-            raise _fail(self.doc.path, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
-                        m.line + 1, m.column + 1)
+            raise self._fail(node, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping")
         key = self._scalar(node)
         if key is None:
             return "null"  # the seed's `null: false`; read as nullable (contract.md)
@@ -253,7 +292,11 @@ class _Walker:
         return str(key)
 
     def _pairs(self, node: Any) -> list[tuple[Any, Any]]:
-        """Key/value node pairs, with YAML merge keys (`<<`) expanded in place."""
+        """Key/value node pairs, with YAML merge keys (`<<`) expanded in place.
+
+        A merge key takes a mapping or a list of mappings; anything else would
+        be dropped without a word, so it is an error.
+        """
         from ruamel.yaml.nodes import MappingNode, SequenceNode
 
         out = []
@@ -261,8 +304,11 @@ class _Walker:
             if key.tag == "tag:yaml.org,2002:merge":
                 sources = value.value if isinstance(value, SequenceNode) else [value]
                 for src in sources:
-                    if isinstance(src, MappingNode):
-                        out.extend(self._pairs(src))
+                    if not isinstance(src, MappingNode):
+                        raise self._fail(src, "yaml-bad-merge",
+                                         "a merge key (<<) takes a mapping or a list of mappings, "
+                                         f"not {_node_kind(src)}")
+                    out.extend(self._pairs(src))
                 continue
             out.append((key, value))
         return out
@@ -276,19 +322,26 @@ class _Walker:
             for key_node, value_node in self._pairs(node):
                 key = self._key(key_node)
                 child = (*path, key)
-                km, vm = key_node.start_mark, value_node.start_mark
                 if key in out:
-                    raise _fail(self.doc.path, "yaml-duplicate-key", f'duplicate key "{key}"', km.line + 1, km.column + 1)
-                self.doc.key_pos[child] = (km.line + 1, km.column + 1)
-                self.doc.value_pos[child] = (vm.line + 1, vm.column + 1)
+                    raise self._fail(key_node, "yaml-duplicate-key", f'duplicate key "{key}"')
+                self.doc.key_pos[child] = self._at(key_node.start_mark)
+                self.doc.value_pos[child] = self._at(value_node.start_mark)
                 out[key] = self.walk(value_node, child)
             return out
         if isinstance(node, SequenceNode):
             items = []
             for i, value_node in enumerate(node.value):
                 child = (*path, i)
-                vm = value_node.start_mark
-                self.doc.value_pos[child] = self.doc.key_pos[child] = (vm.line + 1, vm.column + 1)
+                self.doc.value_pos[child] = self.doc.key_pos[child] = self._at(value_node.start_mark)
                 items.append(self.walk(value_node, child))
             return items
         return self._scalar(node)
+
+
+def _node_kind(node: Any) -> str:
+    from ruamel.yaml.nodes import SequenceNode
+
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = node.value if isinstance(node.value, str) else ""
+    return "null" if node.tag.endswith(":null") else f"the value {value[:40]!r}"

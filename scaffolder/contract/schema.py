@@ -29,8 +29,29 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
 
-    return Draft202012Validator(load_schema(name))
+    return extend(Draft202012Validator, {"pattern": _ecma_pattern})(load_schema(name))
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+    """JSON Schema's `pattern` read as ECMA-262 reads it, as every editor does.
+
+    Python's `re` differs in two ways that let bad values through: `\\d` matches
+    any script's digits (`2.1١.0`) and `$` matches before a final newline.
+    """
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """ASCII classes, and a final `$` that means the very end (our schemas anchor only there)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern, re.ASCII)
 
 
 def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA) -> list[Finding]:

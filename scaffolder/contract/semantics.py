@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from scaffolder.checks.assertions import ASSERTIONS
@@ -155,6 +156,28 @@ def _constraint_fit(c: Contract) -> Iterator[Problem]:
             yield Problem(f"{f.name!r} says both nullable and null, with different values", _cpath(f, "null"), key=True)
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """The tz database's zone names (system zoneinfo or the tzdata package), read once."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+@rule("invalid-timezone", "timezone names a zone of the tz database")
+def _timezones(c: Contract) -> Iterator[Problem]:
+    # Checked by name against the database's list: never by opening a path built from the text.
+    for f in c.fields:
+        zone = f.constraints.timezone
+        if zone is None or zone == "UTC" or zone in _zones():
+            continue
+        hint = [z for z in _zones() if z.lower() == zone.lower()] or difflib.get_close_matches(
+            zone, sorted(_zones()), n=1, cutoff=0.8)
+        msg = f"unknown time zone {zone!r} for {f.name!r}"
+        msg += f"; did you mean {hint[0]!r}?" if hint else ": use a tz database name such as UTC or Europe/Berlin"
+        yield Problem(msg, _cpath(f, "timezone"))
+
+
 def _bound_value(f: Field, value: Any) -> Any:
     """The comparable value of a bound for this field's type, or raise ValueError."""
     t = f.type
@@ -241,6 +264,8 @@ def _enums(c: Contract) -> Iterator[Problem]:
             continue
         seen: set[Any] = set()
         for i, v in enumerate(values):
+            if isinstance(v, list | dict):
+                continue  # the schema stage reports a list or mapping as an enum value
             path = (*_cpath(f, "enum"), i)
             key = (type(v).__name__, v)
             if key in seen:

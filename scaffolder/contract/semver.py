@@ -10,11 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+# ASCII digits only ([0-9], not \d, which also matches other scripts' digits), matched
+# whole (fullmatch: `$` would accept a trailing newline).
 _SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
 )
+
+MAX_LENGTH = 256  # far past any real version; int() of a 4,300-digit part would raise
 
 BUMPS = ("none", "patch", "minor", "major")
 
@@ -72,7 +76,9 @@ class Version:
 
 
 def parse_version(text: object) -> Version:
-    m = _SEMVER.match(str(text)) if isinstance(text, str) else None
+    if isinstance(text, str) and len(text) > MAX_LENGTH:
+        raise ValueError(f"invalid semantic version {text[:20]!r}...: longer than {MAX_LENGTH} characters")
+    m = _SEMVER.fullmatch(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(f"invalid semantic version {text!r}: expected MAJOR.MINOR.PATCH, e.g. 2.1.0")
     pre = tuple(m.group(4).split(".")) if m.group(4) else ()

@@ -34,6 +34,9 @@ ALIASES = {
 COMPLEX = ("decimal", "array", "map", "struct")
 KNOWN_NAMES = sorted([*PRIMITIVES, *ALIASES, *COMPLEX])
 DEFAULT_DECIMAL = (18, 3)  # DuckDB's DECIMAL without arguments
+# Nested array/map/struct levels. Real schemas use a handful; every consumer of a
+# type (printing, DuckDB, dbt, comparing) recurses once per level.
+MAX_NESTING = 32
 
 NUMERIC = {"int", "long", "float", "double", "decimal"}
 TEMPORAL = {"date", "timestamp", "timestamp_tz", "time"}
@@ -137,6 +140,7 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.i = 0
+        self.depth = 0
 
     def skip(self) -> None:
         while self.i < len(self.text) and self.text[self.i].isspace():
@@ -165,14 +169,25 @@ class _Parser:
     def integer(self) -> int:
         self.skip()
         start = self.i
-        while self.i < len(self.text) and self.text[self.i].isdigit():
+        while self.i < len(self.text) and self.text[self.i] in "0123456789":
             self.i += 1
         if start == self.i:
             raise TypeParseError("expected a number", start)
+        if self.i - start > 4:  # no precision or scale has more; int() of 4,300 digits raises
+            raise TypeParseError(f"number {self.text[start:start + 10]}... is too large", start)
         return int(self.text[start:self.i])
 
     def parse(self) -> LogicalType:
         start = self.i
+        self.depth += 1  # the outermost type is level 0: array<int> nests one level
+        if self.depth > MAX_NESTING + 1:
+            raise TypeParseError(f"type nests deeper than {MAX_NESTING} levels", start)
+        try:
+            return self._parse(start)
+        finally:
+            self.depth -= 1
+
+    def _parse(self, start: int) -> LogicalType:
         raw = self.word()
         name = raw.lower()
         name = ALIASES.get(name, name)

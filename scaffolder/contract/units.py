@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_DURATION = re.compile(r"\s*([0-9]+)\s*([smhd])\s*", re.ASCII)  # fullmatch: ASCII digits, no tail
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*", re.ASCII)  # fullmatch
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +26,7 @@ class Duration:
 
 
 def parse_duration(text: str) -> Duration:
-    m = _DURATION.match(str(text))
+    m = _DURATION.fullmatch(str(text))
     if not m:
         raise ValueError(f"invalid duration {text!r}: expected <integer><s|m|h|d>, e.g. 15m")
     return Duration(int(m.group(1)) * _UNIT_SECONDS[m.group(2)], str(text).strip())
@@ -46,7 +46,7 @@ def parse_percent(value: str | int | float) -> float:
     if isinstance(value, int | float):
         number = float(value)
     else:
-        m = _PERCENT.match(str(value))
+        m = _PERCENT.fullmatch(str(value))
         if not m:
             raise ValueError(f"invalid percentage {value!r}: expected e.g. \"99.9%\"")
         number = float(m.group(1))

@@ -133,7 +133,7 @@ def check(contract: Contract, doc: Document, model: str | None = None) -> list[F
     if enforced is not True:
         out.append(_finding("dbt-schema-not-enforced", doc, (*base, "name"), model=name))
     columns = entry.get("columns") if isinstance(entry.get("columns"), list) else []
-    by_name = {c.get("name"): i for i, c in enumerate(columns) if isinstance(c, dict)}
+    by_name = {c["name"]: i for i, c in enumerate(columns) if isinstance(c, dict) and isinstance(c.get("name"), str)}
     for f in contract.fields:
         if f.name not in by_name:
             where = (*base, "columns") if "columns" in entry else (*base, "name")
