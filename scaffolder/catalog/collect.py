@@ -70,7 +70,7 @@ def load_contracts(mesh: Mesh, paths: list[str] | None = None) -> Collected:
 
     out = Collected()
     seen: dict[str, str] = {}
-    for result in validate_files(expand(paths or [], mesh), mesh):
+    for result in validate_files(expand(paths or [], mesh), mesh, within=mesh.root):
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors or result.contract is None:
             out.findings.extend(errors)

@@ -39,7 +39,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     mesh = mesh_from_args(args)
     files = expand(args.paths, mesh)
-    results = validate_files(files, None if args.no_policy else mesh)
+    results = validate_files(files, None if args.no_policy else mesh, within=mesh.root)
     mesh_findings = mesh.findings
     ok = not has_errors(mesh_findings) and all(r.ok for r in results)
     if args.format == "json":

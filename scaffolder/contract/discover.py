@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from scaffolder.contract.policy import DEFAULT_GLOBS, Mesh
@@ -20,9 +21,13 @@ def _skipped(path: Path, root: Path) -> bool:
 
 
 def display(path: Path) -> Path:
-    """Relative to the current folder when under it: what users, editors and GitHub annotations expect."""
+    """Relative to the current folder when under it: what users, editors and GitHub annotations expect.
+
+    Lexical (links are not followed): the path must still say where it was found,
+    so that a symbolic link leading out of the mesh can be recognised and refused.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        return Path(os.path.abspath(path)).relative_to(Path.cwd())
     except ValueError:
         return path
 

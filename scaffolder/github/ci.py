@@ -83,7 +83,7 @@ def _impact(report: ChangeReport, mesh: Any) -> dict[str, list[Impact]]:
     breaking = [c for c in report.contracts if any(f.bump == "major" for f in c.changes)]
     if not breaking:
         return {}
-    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts)) if v.contract]
+    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts), within=mesh.root) if v.contract]
     graph = build_graph(contracts)
     return {c.name: impacted(graph, c.name) for c in breaking}
 
