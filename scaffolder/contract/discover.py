@@ -33,12 +33,14 @@ def display(path: Path) -> Path:
 
 
 def find_in(folder: Path, globs: list[str]) -> list[Path]:
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # real file -> the path found first (a link inside the mesh is the same file)
     for pattern in globs:
-        for hit in folder.glob(pattern):
+        for hit in sorted(folder.glob(pattern)):
             if hit.is_file() and not _skipped(hit, folder):
-                found.add(display(hit))
-    return sorted(found)
+                key = hit.resolve()
+                if key not in found or (found[key].is_symlink() and not hit.is_symlink()):
+                    found[key] = display(hit)  # the file itself rather than a link to it
+    return sorted(found.values())
 
 
 def expand(paths: list[str], mesh: Mesh) -> list[Path]:
