@@ -63,14 +63,17 @@ class Collected:
     health: dict[str, Health] = field(default_factory=dict)  # product name -> last report
 
 
-def load_contracts(mesh: Mesh, paths: list[str] | None = None) -> Collected:
-    """Every contract of the mesh that validates; the others as findings (kept out of the site)."""
+def load_contracts(mesh: Mesh, paths: list[str] | None = None, allow_empty: bool = False) -> Collected:
+    """Every contract of the mesh that validates; the others as findings (kept out of the site).
+
+    No contract found at all is a UsageError unless `allow_empty` (see discover.expand).
+    """
     from scaffolder.contract.discover import expand
     from scaffolder.contract.validate import validate_files
 
     out = Collected()
     seen: dict[str, str] = {}
-    for result in validate_files(expand(paths or [], mesh), mesh):
+    for result in validate_files(expand(paths or [], mesh, allow_empty), mesh, within=mesh.root):
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors or result.contract is None:
             out.findings.extend(errors)

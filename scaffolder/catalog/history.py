@@ -1,7 +1,7 @@
 """Versions of a contract from git history, and the bump each change required.
 
 `git log --follow` of the contract file gives the commits that touched it
-(through renames); `git cat-file --batch` reads every version in one process.
+(through renames); `git cat-file --batch` reads every version by object id in one process.
 The required bump comes from the change rules (`scaffolder.changes`) when that
 package is there; without it the page still lists versions and declared bumps.
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scaffolder.contract.load import MAX_BYTES
 from scaffolder.contract.model import Contract
-from scaffolder.vcs.git import Git, GitError
+from scaffolder.vcs.git import FILE_MODES, Git, GitError
 
 _SEP = "\x1f"
 
@@ -52,57 +53,43 @@ def repository(start: Path) -> Git | None:
 @dataclass
 class _Change:
     index: int  # position of the commit in the log, newest first
-    status: str  # A, M, T, D, R (C counts as A: a copy starts a new file)
+    status: str  # A, M, D, R (a copy counts as A: it starts a new file)
     old: str | None
     new: str
+    oid: str = ""  # the blob at `new` after this commit
+    mode: str = ""  # its git mode (120000: a symbolic link, never read as a contract)
 
 
 def _repo_log(git: Git) -> tuple[list[tuple[str, str, str, str]], dict[str, list[_Change]]]:
-    """One `git log -M --name-status` of the whole repo: commits, and every change by new path.
+    """One `git log -M --raw` of the whole repo: commits, and every change by new path.
 
     Following each contract through this index is `git log --follow` for all of them with one
     git process instead of one per contract.
     """
-    fmt = _SEP.join(["%H", "%aI", "%an", "%s"])
     try:  # a repository without commits has no log
-        out = git.run("-c", "diff.renameLimit=10000", "log", "-M", "--topo-order", "--name-status", "-z",
-                      f"--format=\x1e{fmt}")
+        log = git.log("-M", "-l10000", "--topo-order", fmt=_SEP.join(["%H", "%aI", "%an", "%s"]))
     except GitError:
-        out = ""
+        log = []
     commits: list[tuple[str, str, str, str]] = []
     by_path: dict[str, list[_Change]] = {}
-    for block in out.split("\x1e")[1:]:
-        head, _, rest = block.partition("\n")
-        parts = head.rstrip("\0").split(_SEP)  # with -z the header line ends in NUL, newline
+    for header, changes in log:
+        parts = header.split(_SEP, 3)
         if len(parts) != 4:
             continue
         idx = len(commits)
         commits.append((parts[0], parts[1], parts[2], parts[3]))
-        fields = [f for f in rest.strip("\n").split("\0")]
-        i = 0
-        while i < len(fields):
-            status = fields[i].strip()
-            if not status:
-                i += 1
-                continue
-            kind = status[0]
-            if kind in "RC" and i + 2 < len(fields):
-                old, new = fields[i + 1], fields[i + 2]
-                i += 3
-                change = _Change(idx, "R" if kind == "R" else "A", old if kind == "R" else None, new)
-            elif i + 1 < len(fields):
-                new = fields[i + 1]
-                i += 2
-                change = _Change(idx, kind, None, new)
-            else:
-                break
-            by_path.setdefault(change.new, []).append(change)
+        for ch in changes:
+            path = ch.new_path or ch.old_path
+            assert path is not None
+            change = _Change(idx, ch.status, ch.old_path if ch.status == "R" else None, path, ch.new_oid, ch.new_mode)
+            by_path.setdefault(path, []).append(change)
     return commits, by_path
 
 
-def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_Change]], rel: str) -> list[Version]:
+def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_Change]],
+            rel: str) -> list[tuple[Version, _Change]]:
     """The commits that touched `rel`, newest first, through renames (what `git log --follow` lists)."""
-    out: list[Version] = []
+    out: list[tuple[Version, _Change]] = []
     path, after = rel, -1  # follow `path` in commits older than index `after` (the log is newest first)
     while True:
         renamed = False
@@ -111,7 +98,7 @@ def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_C
                 continue
             if ch.status == "D":
                 return out  # deleted and later re-added: the history of this file starts after
-            out.append(Version(*commits[ch.index], path=ch.new))
+            out.append((Version(*commits[ch.index], path=ch.new), ch))
             if ch.status == "A":
                 return out
             if ch.status == "R" and ch.old:
@@ -196,19 +183,18 @@ def histories(contracts: list[Contract], mode: str = "consumer") -> dict[str, li
     root = git.root.resolve()
     commits, by_path = _repo_log(git)
     per: list[list[Version]] = []
+    blobs: list[list[bytes | None]] = []
+    followed = []
     for c in contracts:
         try:
             rel = Path(c.path).resolve().relative_to(root).as_posix()
         except ValueError:
             rel = None
-        per.append(_follow(commits, by_path, rel) if rel else [])
-    specs = [f"{v.commit}:{v.path}" for vs in per for v in vs]
-    flat = git.cat_file_batch(specs) or [None] * len(specs)
-    blobs: list[list[bytes | None]] = []
-    pos = 0
-    for vs in per:
-        blobs.append(flat[pos:pos + len(vs)])
-        pos += len(vs)
+        followed.append(_follow(commits, by_path, rel) if rel else [])
+    read = git.blobs([ch.oid for f in followed for _, ch in f if ch.mode in FILE_MODES], MAX_BYTES)
+    for f in followed:  # a symlink or an oversized file at some commit reads as an invalid version
+        per.append([v for v, _ in f])
+        blobs.append([read[ch.oid].data if ch.mode in FILE_MODES and ch.oid in read else None for _, ch in f])
     busy = [i for i, vs in enumerate(per) if len(vs) > 1]  # single versions need no parsing or diff
     for i, vs in enumerate(per):
         if len(vs) <= 1:

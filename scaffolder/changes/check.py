@@ -19,10 +19,11 @@ from scaffolder.changes.diff import diff_contracts, resolve_mode
 from scaffolder.changes.exceptions import apply_exceptions, check_overrides, load_exceptions
 from scaffolder.changes.gate import gate, gate_removed, required_bump
 from scaffolder.changes.report import ChangeReport, ContractResult
-from scaffolder.contract.load import LoadError, decode
+from scaffolder.contract.load import MAX_BYTES, LoadError, decode, read_bytes
 from scaffolder.contract.policy import Mesh
 from scaffolder.contract.validate import Validation, validate_file, validate_text
 from scaffolder.report.finding import Finding, Location, Severity
+from scaffolder.vcs.git import FILE_MODES, SYMLINK_MODE, Blob, Git
 
 
 @dataclass
@@ -43,6 +44,39 @@ def side_from_bytes(raw: bytes, path: str, mesh: Mesh | None) -> Side:
     except LoadError as exc:
         return Side(path, Validation(path, None, exc.findings))
     return Side(path, validate_text(text, path, mesh))
+
+
+def side_from_git(path: str | None, mode: str, blob: Blob | None, mesh: Mesh | None) -> Side | None:
+    """One side as git stores it: a regular file is read (within the size limit), a symlink is refused."""
+    if path is None or blob is None:
+        return None
+    if mode == SYMLINK_MODE:
+        return _refused(path, "contract-symlink", "a symbolic link is not a contract file: git stores only "
+                        "where it points, and the check never follows a link (commit the file itself)")
+    if mode not in FILE_MODES:  # a submodule or a folder at a contract's path: not a contract
+        return None
+    if blob.data is None:
+        return _refused(path, "file-too-large", f"file is {blob.size:,} bytes; contracts are limited to {MAX_BYTES:,}")
+    return side_from_bytes(blob.data, path, mesh)
+
+
+def side_from_disk(root: Path, rel: str, mesh: Mesh | None) -> Side | None:
+    """The working tree's version of `rel`, read the way git would commit it (a link stays a link)."""
+    file = root / rel
+    if file.is_symlink():
+        return side_from_git(rel, SYMLINK_MODE, Blob(0, b""), mesh)
+    if not file.is_file():
+        return None
+    try:
+        raw = read_bytes(file, within=root)
+    except LoadError as exc:
+        return Side(rel, Validation(rel, None, [dataclasses.replace(f, location=Location(rel, 1, 1, "$"))
+                                                for f in exc.findings]))
+    return side_from_bytes(raw, rel, mesh)
+
+
+def _refused(path: str, rule: str, message: str) -> Side:
+    return Side(path, Validation(path, None, [Finding(rule, message, location=Location(path, 1, 1, "$"))]))
 
 
 def side_from_file(path: str | Path, mesh: Mesh | None) -> Side:
@@ -173,7 +207,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out, i = out + "[^/]", i + 1
         else:
             out, i = out + re.escape(pattern[i]), i + 1
-    return re.compile(out + r"\Z")
+    return re.compile(out + r"\Z", re.DOTALL)  # a path may hold a newline
 
 
 def is_contract_path(rel_to_mesh: str, globs: list[str]) -> bool:
@@ -187,8 +221,6 @@ def is_contract_path(rel_to_mesh: str, globs: list[str]) -> bool:
 def check_changes(repo_root: str | Path, base_ref: str | None, head_ref: str | None, mesh: Mesh,
                   today: dt.date, fail_on: str = "bump", paths: list[str] | None = None) -> ChangeReport:
     """Every contract changed between merge-base(base, head) and head (None: the working tree)."""
-    from scaffolder.vcs.git import Git
-
     git = Git(repo_root)
     base_ref = base_ref or git.default_base()
     merge_base = git.merge_base(base_ref, head_ref or "HEAD")
@@ -210,22 +242,15 @@ def check_changes(repo_root: str | Path, base_ref: str | None, head_ref: str | N
         return is_contract_path(rel, mesh.contracts)
 
     changes = [ch for ch in git.changed(merge_base, head_ref) if is_contract(ch.old_path) or is_contract(ch.new_path)]
-    old_raw = git.show_many(merge_base, [ch.old_path for ch in changes if ch.old_path and is_contract(ch.old_path)])
-    new_raw: dict[str, bytes | None] = {}
-    wanted = [ch.new_path for ch in changes if ch.new_path and is_contract(ch.new_path)]
-    if head_ref is None:
-        for rel in wanted:
-            file = git.root / rel
-            new_raw[rel] = file.read_bytes() if file.is_file() else None
-    else:
-        new_raw = git.show_many(head_ref, wanted)
-
+    blobs = git.blobs([ch.old_oid for ch in changes if is_contract(ch.old_path)]
+                      + ([ch.new_oid for ch in changes if is_contract(ch.new_path)] if head_ref else []), MAX_BYTES)
     pairs: list[tuple[Side | None, Side | None]] = []
     for ch in changes:
-        o = old_raw.get(ch.old_path) if ch.old_path else None
-        n = new_raw.get(ch.new_path) if ch.new_path else None
-        old = side_from_bytes(o, ch.old_path, None) if o is not None and ch.old_path else None
-        new = side_from_bytes(n, ch.new_path, mesh) if n is not None and ch.new_path else None
+        old = side_from_git(ch.old_path, ch.old_mode, blobs.get(ch.old_oid), None) if is_contract(ch.old_path) else None
+        new = None
+        if is_contract(ch.new_path):
+            new = (side_from_git(ch.new_path, ch.new_mode, blobs.get(ch.new_oid), mesh) if head_ref
+                   else side_from_disk(git.root, ch.new_path, mesh))
         if old is not None or new is not None:
             pairs.append((old, new))
     pairs = _pair_moves(pairs)

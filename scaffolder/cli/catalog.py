@@ -18,13 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                       "and filters, one page per product (schema, SLA, checks, access, lineage, versions from git "
                       "history), and the whole mesh's lineage graph as SVG. Invalid contracts are reported and left "
                       "out; the rest is still published.",
-                      epilog="Exit codes: 0 built, 1 built but some contract or report was left out, 2 wrong usage.")
+                      epilog="Exit codes: 0 built, 1 built but some contract or report was left out, 2 wrong usage "
+                      "(also: no contract found, unless --allow-empty).")
     b.add_argument("paths", nargs="*", metavar="PATH", help="contract files or folders (default: every contract of the mesh)")
     b.add_argument("--out", "-o", default="site", metavar="DIR", help="where to write the site (default: %(default)s)")
     b.add_argument("--health", nargs="+", default=[], metavar="PATH",
                    help="`scaffolder test --format json` reports (files or folders of *.json) shown as health badges")
     b.add_argument("--title", default=None, help="the site's title (default: the mesh's name)")
     b.add_argument("--no-history", action="store_true", help="skip versions from git history (faster)")
+    b.add_argument("--allow-empty", action="store_true",
+                   help="build an empty catalog when no contract is found; by default that is an error (exit 2)")
     b.add_argument("--today", default=None, metavar="DATE", help="the date sunsets are counted from (default: today)")
     add_mesh_root(b)
     b.set_defaults(run=run_build)
@@ -82,7 +85,7 @@ def run_build(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"--today {args.today!r}: expected a date like 2026-06-30") from None
     mesh = mesh_from_args(args)
-    got = load_contracts(mesh, args.paths)
+    got = load_contracts(mesh, args.paths, allow_empty=args.allow_empty)
     health, report_findings = load_health(args.health, got.contracts)
     hist = None if args.no_history else histories(got.contracts, mesh.compatibility)
     git = repository(Path(got.contracts[0].path).resolve()) if hist and got.contracts else None
@@ -171,7 +174,7 @@ def _upstream_contracts(args: argparse.Namespace, c) -> dict:
     if not c.upstream:
         return {}
     try:
-        got = load_contracts(mesh_from_args(args))
+        got = load_contracts(mesh_from_args(args), allow_empty=True)
     except Exception:  # the mesh is context, not the subject: an unreadable one just means no schemas
         return {}
     g = build_graph(got.contracts)
@@ -185,7 +188,7 @@ def run_impact(args: argparse.Namespace) -> int:
     from scaffolder.report.output import dumps
 
     mesh = mesh_from_args(args)
-    got = load_contracts(mesh)
+    got = load_contracts(mesh, allow_empty=True)  # the mesh is context: an unknown product is said below
     for f in got.findings:
         print(f.text(), file=sys.stderr)
     graph = build_graph(got.contracts)

@@ -12,12 +12,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="validate contracts (YAML, schema, meaning, mesh policy)",
                        description="Validate data product contracts: YAML syntax, the JSON Schema, "
                        "meaning (types, constraints, checks) and the mesh's governance policy. "
-                       "Every error is reported as PATH:LINE:COL: message [rule-id].")
+                       "Every error is reported as PATH:LINE:COL: message [rule-id].",
+                       epilog="Exit codes: 0 valid, 1 a contract (or mesh.yaml) has errors, 2 wrong usage, "
+                       "also when no contract is found (unless --allow-empty).")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="contract files, folders or globs (default: every contract of the mesh)")
     add_format(p, "text", "json", "github")
     add_mesh_root(p)
     p.add_argument("--no-policy", action="store_true", help="skip the mesh's governance policy (stage 4)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="finding no contract is fine (exit 0); by default it is an error (exit 2), since "
+                   "globs that match nothing usually hold a typo")
     p.set_defaults(run=run_validate)
 
     e = sub.add_parser("explain", help="say in plain words what a contract promises")
@@ -38,8 +43,8 @@ def run_validate(args: argparse.Namespace) -> int:
     from scaffolder.report.output import dumps
 
     mesh = mesh_from_args(args)
-    files = expand(args.paths, mesh)
-    results = validate_files(files, None if args.no_policy else mesh)
+    files = expand(args.paths, mesh, allow_empty=args.allow_empty)
+    results = validate_files(files, None if args.no_policy else mesh, within=mesh.root)
     mesh_findings = mesh.findings
     ok = not has_errors(mesh_findings) and all(r.ok for r in results)
     if args.format == "json":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from scaffolder.contract.policy import DEFAULT_GLOBS, Mesh
@@ -20,26 +21,39 @@ def _skipped(path: Path, root: Path) -> bool:
 
 
 def display(path: Path) -> Path:
-    """Relative to the current folder when under it: what users, editors and GitHub annotations expect."""
+    """Relative to the current folder when under it: what users, editors and GitHub annotations expect.
+
+    Lexical (links are not followed): the path must still say where it was found,
+    so that a symbolic link leading out of the mesh can be recognised and refused.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        return Path(os.path.abspath(path)).relative_to(Path.cwd())
     except ValueError:
         return path
 
 
 def find_in(folder: Path, globs: list[str]) -> list[Path]:
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # real file -> the path found first (a link inside the mesh is the same file)
     for pattern in globs:
-        for hit in folder.glob(pattern):
+        for hit in sorted(folder.glob(pattern)):
             if hit.is_file() and not _skipped(hit, folder):
-                found.add(display(hit))
-    return sorted(found)
+                key = hit.resolve()
+                if key not in found or (found[key].is_symlink() and not hit.is_symlink()):
+                    found[key] = display(hit)  # the file itself rather than a link to it
+    return sorted(found.values())
 
 
-def expand(paths: list[str], mesh: Mesh) -> list[Path]:
-    """Files named, contracts under folders named, matches of globs named; all of the mesh when none."""
+def expand(paths: list[str], mesh: Mesh, allow_empty: bool = False) -> list[Path]:
+    """Files named, contracts under folders named, matches of globs named; all of the mesh when none.
+
+    Finding no contract at all is a UsageError (a glob with a typo must not pass
+    as an empty mesh) unless `allow_empty`.
+    """
     if not paths:
-        return find_in(mesh.root, mesh.contracts)
+        found = find_in(mesh.root, mesh.contracts)
+        if not found and not allow_empty:
+            raise UsageError(_nothing_found(mesh))
+        return found
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -47,7 +61,11 @@ def expand(paths: list[str], mesh: Mesh) -> list[Path]:
             out.append(p)
         elif p.is_dir():
             # the mesh's globs, else the usual names: never every YAML file (dbt's would not be contracts)
-            out.extend(find_in(p, mesh.contracts) or find_in(p, DEFAULT_GLOBS))
+            hits = find_in(p, mesh.contracts) or find_in(p, DEFAULT_GLOBS)
+            if not hits and not allow_empty:
+                raise UsageError(f"{raw}: no contract in this folder (looked for {', '.join(mesh.contracts)}, "
+                                 f"then {', '.join(DEFAULT_GLOBS)}); pass --allow-empty if that is expected")
+            out.extend(hits)
         elif glob.has_magic(raw):
             hits = sorted(Path(h) for h in glob.glob(raw, recursive=True) if Path(h).is_file())
             if not hits:
@@ -63,3 +81,16 @@ def expand(paths: list[str], mesh: Mesh) -> list[Path]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def _nothing_found(mesh: Mesh) -> str:
+    """Where the globs that matched nothing come from: mesh.yaml's `contracts:` line, or the defaults."""
+    globs = ", ".join(mesh.contracts)
+    hint = "fix the globs, add a domain (`scaffolder new-domain`), or pass --allow-empty if an empty mesh is expected"
+    if mesh.doc is None:
+        return (f"{display(mesh.root)}: no contract found: no mesh.yaml here or above, and the default globs "
+                f"({globs}) match no file; run inside a mesh, name contract files, or pass --allow-empty")
+    if "contracts" in mesh.doc.data:
+        where = mesh.doc.location(("contracts",), key=True)
+        return f"{where.path}:{where.line}:{where.col}: no contract matches these globs ({globs}); {hint}"
+    return f"{mesh.doc.path}:1:1: no contract matches the default globs ({globs}); {hint}"

@@ -10,6 +10,7 @@ walks the tree.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,17 +77,50 @@ def _fail(path: str, rule: str, message: str, line: int = 1, col: int = 1) -> Lo
     return LoadError([Finding(rule, message, location=Location(path, line, col, "$"))])
 
 
-def read_text(path: str | Path) -> str:
-    """Read a file as UTF-8 text, refusing files that are too large or binary."""
+def read_text(path: str | Path, within: Path | None = None) -> str:
+    """Read a file as UTF-8 text, refusing files that are too large or binary (see read_bytes)."""
+    return decode(str(path), read_bytes(path, within))
+
+
+def read_bytes(path: str | Path, within: Path | None = None) -> bytes:
+    """A contract file's bytes, never more than MAX_BYTES read, and only from a regular file.
+
+    With `within` (the mesh or repository root), a path under that folder that
+    leads outside it through a symbolic link is refused unread: a contract-named
+    link in a pull request must not make us quote a file of the machine running us.
+    """
+    import stat
+
     p = Path(path)
-    try:
-        size = p.stat().st_size
+    if within is not None and outside(p, within):
+        raise _fail(str(path), "file-outside-root",
+                    f"{path} is a symbolic link (or lies under one) leading outside {within}: not read")
+    try:  # non-blocking open: a FIFO named like a contract must not hang us before fstat sees it
+        with os.fdopen(os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+                       "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise _fail(str(path), "file-unreadable", "not a regular file")
+            if st.st_size > MAX_BYTES:
+                raise _fail(str(path), "file-too-large",
+                            f"file is {st.st_size:,} bytes; contracts are limited to {MAX_BYTES:,}")
+            raw = fh.read(MAX_BYTES + 1)  # a file that grew since fstat still stops here
     except OSError as exc:
         raise _fail(str(path), "file-unreadable", f"cannot read file: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise _fail(str(path), "file-too-large", f"file is {size:,} bytes; contracts are limited to {MAX_BYTES:,}")
-    raw = p.read_bytes()
-    return decode(str(path), raw)
+    return raw
+
+
+def outside(path: Path, root: Path) -> bool:
+    """`path` lies under `root` as written, but its real location (links followed) does not."""
+    real_root = os.path.realpath(root)
+    lexical = os.path.abspath(path)
+    if not any(_under(lexical, r) for r in (os.path.abspath(root), real_root)):
+        return False  # named from elsewhere: not reached through the mesh
+    return not _under(os.path.realpath(path), real_root)
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/\\") + os.sep)
 
 
 def decode(path: str, raw: bytes) -> str:
@@ -135,8 +169,8 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def load_file(path: str | Path) -> Document:
-    return load_text(read_text(path), str(path))
+def load_file(path: str | Path, within: Path | None = None) -> Document:
+    return load_text(read_text(path, within), str(path))
 
 
 def _yaml() -> Any:

@@ -7,6 +7,7 @@ A missing `mesh.yaml` means the defaults documented in the README.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,7 @@ def load_mesh(root: Path | None = None) -> Mesh:
     from scaffolder.contract.discover import display
 
     try:
-        doc = load_file(display(path))
+        doc = load_file(display(path), within=root)
     except LoadError as exc:
         mesh.findings = exc.findings
         return mesh
@@ -129,9 +130,14 @@ def _apply(mesh: Mesh, data: dict[str, Any]) -> None:
 def _load_exceptions_file(mesh: Mesh, name: str) -> None:
     from scaffolder.contract.discover import display
 
-    path = display((mesh.root / name).resolve())
+    path = display(mesh.root / name)
+    if mesh.doc is not None and not Path(os.path.abspath(mesh.root / name)).is_relative_to(mesh.root):
+        mesh.findings.append(Finding("exceptions-file-outside", f"changes.exceptions_file {name!r} must be a file "
+                                     "inside the mesh (no `..` or absolute path out of it)",
+                                     location=mesh.doc.location(("changes", "exceptions_file"))))
+        return
     try:
-        doc = load_file(path)
+        doc = load_file(path, within=mesh.root)
     except LoadError as exc:
         mesh.findings.extend(exc.findings)
         return

@@ -63,9 +63,10 @@ def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
     return Validation(doc.path, contract, findings)
 
 
-def validate_file(path: str | Path, mesh: Mesh | None = None) -> Validation:
+def validate_file(path: str | Path, mesh: Mesh | None = None, within: Path | None = None) -> Validation:
+    """`within`: the mesh root a found contract must not leave through a symbolic link."""
     try:
-        doc = load_file(path)
+        doc = load_file(path, within)
     except LoadError as exc:
         return Validation(str(path), None, exc.findings)
     return validate_document(doc, mesh)
@@ -74,7 +75,7 @@ def validate_file(path: str | Path, mesh: Mesh | None = None) -> Validation:
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 
 
-def validate_files(files: list[Path], mesh: Mesh | None = None) -> list[Validation]:
+def validate_files(files: list[Path], mesh: Mesh | None = None, within: Path | None = None) -> list[Validation]:
     """validate_file for each of `files`, in order; on every core (up to 8) from PARALLEL_FROM files.
 
     YAML parsing with positions is pure Python and CPU-bound, so a large mesh
@@ -84,15 +85,15 @@ def validate_files(files: list[Path], mesh: Mesh | None = None) -> list[Validati
 
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [validate_file(f, mesh) for f in files]
+        return [validate_file(f, mesh, within) for f in files]
     import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [validate_file(f, mesh) for f in files]
+        return [validate_file(f, mesh, within) for f in files]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(functools.partial(validate_file, mesh=mesh), files,
+        return list(pool.map(functools.partial(validate_file, mesh=mesh, within=within), files,
                              chunksize=max(1, len(files) // (workers * 4))))
 
 

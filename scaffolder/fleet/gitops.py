@@ -63,9 +63,9 @@ def identity(repo: Path) -> tuple[str, ...]:
 
 def worktrees(repo: Path) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    for block in git(repo, "worktree", "list", "--porcelain").split("\n\n"):
+    for block in git(repo, "worktree", "list", "--porcelain", "-z").split("\0\0"):  # a path may hold a newline
         entry = {}
-        for line in block.splitlines():
+        for line in block.strip("\0").split("\0"):
             key, _, value = line.partition(" ")
             entry[key] = value
         if entry.get("worktree"):
@@ -100,9 +100,9 @@ def has_markers(path: Path) -> bool:
 
 def conflicts_in_tree(repo: Path, ref: str, rel: str) -> list[str]:
     """Files on `ref` under `rel` still holding Copier's conflict markers, or `.rej` files."""
-    found = git(repo, "grep", "-l", "-I", "-e", "^<<<<<<< before updating", "-e", "^>>>>>>> after updating",
-                ref, "--", rel, check=False)
-    files = {line.split(":", 1)[1] for line in found.splitlines() if ":" in line}
-    tree = git(repo, "ls-tree", "-r", "--name-only", ref, "--", rel, check=False)
-    files |= {p for p in tree.splitlines() if p.endswith(".rej")}
+    found = git(repo, "--literal-pathspecs", "grep", "-l", "-z", "-I", "-e", "^<<<<<<< before updating",
+                "-e", "^>>>>>>> after updating", ref, "--", rel, check=False)
+    files = {hit.removeprefix(f"{ref}:") for hit in found.split("\0") if hit}
+    tree = git(repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", ref, "--", rel, check=False)
+    files |= {p for p in tree.split("\0") if p.endswith(".rej")}
     return sorted(files)

@@ -184,8 +184,8 @@ def _mirror_rev(mirror: str, ref: str | None) -> str | None:
 
 
 def _changed(repo: Path, base: str, branch: str, rel: str) -> list[str]:
-    out = gitops.git(repo, "diff", "--name-only", f"{base}...{branch}", "--", rel, check=False)
-    return [p for p in out.splitlines() if p]
+    out = gitops.git(repo, "diff", "--name-only", "-z", f"{base}...{branch}", "--", rel, check=False)
+    return [p for p in out.split("\0") if p]
 
 
 def already_updated(p: dict[str, Any]) -> Outcome | None:
@@ -232,7 +232,7 @@ def update_one(p: dict[str, Any]) -> Outcome:
         if not status.strip("\0"):
             out.status, out.reason = "up-to-date", "copier changed nothing"
             return out
-        unmerged = set(gitops.git(wt, "diff", "--name-only", "--diff-filter=U", "--", rel).split())
+        unmerged = set(gitops.git(wt, "diff", "--name-only", "-z", "--diff-filter=U", "--", rel).split("\0")) - {""}
         touched = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
         marked = {f for f in touched if f.endswith(".rej") or gitops.has_markers(wt / f)}
         out.conflicts = sorted(unmerged | marked)

@@ -17,7 +17,7 @@ from scaffolder.changes.report import ChangeReport
 from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
-from scaffolder.report.finding import Finding
+from scaffolder.report.finding import Finding, has_errors
 from scaffolder.report.markdown import cell, render_markdown
 from scaffolder.report.output import dumps
 
@@ -49,9 +49,14 @@ class CiOutcome:
     notes: list[str] = field(default_factory=list)
 
 
+def _checkable(report: ChangeReport) -> list[Any]:
+    """Changed contracts whose head validated: an invalid one (a symlink too) is never read again."""
+    return [c for c in report.contracts if c.status != "removed" and not has_errors(c.errors)]
+
+
 def _data_specs(specs: list[str], report: ChangeReport) -> list[tuple[Any, str]]:
     """Pair each data source with the changed contract it checks."""
-    live = [c for c in report.contracts if c.status != "removed"]
+    live = _checkable(report)
     pairs = []
     for spec in specs:
         name, sep, source = spec.partition("=")
@@ -66,8 +71,8 @@ def _data_specs(specs: list[str], report: ChangeReport) -> list[tuple[Any, str]]
 def _dbt_outputs(report: ChangeReport, root: Path, taken: set[str]) -> list[tuple[Any, str]]:
     """Where no data was named: the product table a domain's `dbt build` left in target/dev.duckdb."""
     pairs = []
-    for c in report.contracts:
-        if c.status == "removed" or c.name in taken:
+    for c in _checkable(report):
+        if c.name in taken:
             continue
         database = (root / c.path).parent / "target" / "dev.duckdb"
         if database.is_file():
@@ -83,7 +88,7 @@ def _impact(report: ChangeReport, mesh: Any) -> dict[str, list[Impact]]:
     breaking = [c for c in report.contracts if any(f.bump == "major" for f in c.changes)]
     if not breaking:
         return {}
-    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts)) if v.contract]
+    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts), within=mesh.root) if v.contract]
     graph = build_graph(contracts)
     return {c.name: impacted(graph, c.name) for c in breaking}
 

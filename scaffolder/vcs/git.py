@@ -3,13 +3,18 @@
 Only what the change check needs, with messages that tell a user what to do:
 a missing base ref or a shallow clone says which `git fetch` brings the base in.
 Errors are UsageError (exit 2): the command cannot run here as called.
+
+A path may hold any byte but NUL (a newline too), so paths only ever cross the
+process boundary NUL-separated (`-z`), and contents are read by object id, never
+by a `rev:path` line: one odd path cannot shift the answers for the others.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.errors import UsageError
@@ -19,11 +24,57 @@ class GitError(UsageError):
     """git could not answer: not a repository, unknown ref, missing history."""
 
 
+NO_OID = "0" * 40
+FILE_MODES = ("100644", "100755")
+SYMLINK_MODE = "120000"
+
+
 @dataclass(frozen=True)
 class FileChange:
     status: str  # A added, M modified, D deleted, R renamed (T type change counts as M)
     old_path: str | None  # repo-relative, None when added
     new_path: str | None  # repo-relative, None when deleted
+    # git's view of each side: mode (100644 file, 120000 symlink, 160000 submodule) and object id;
+    # "" where the side does not exist, or (new_oid) where it is the working tree, which git does not hash
+    old_mode: str = field(default="", compare=False)
+    new_mode: str = field(default="", compare=False)
+    old_oid: str = field(default="", compare=False)
+    new_oid: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Blob:
+    """An object's size, and its bytes unless it was larger than the reader's limit."""
+
+    size: int
+    data: bytes | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One path at a ref, as git's tree records it."""
+
+    path: str
+    mode: str
+    oid: str
+
+
+def parse_raw(tokens: list[str], i: int) -> tuple[FileChange, int]:
+    """The `--raw -z` record at tokens[i] (`:oldmode newmode oldoid newoid STATUS`, then its paths)."""
+    old_mode, new_mode, old_oid, new_oid, status = tokens[i].lstrip("\n").lstrip(":").split()
+    kind = status[0]
+    oid = {"old_mode": old_mode, "new_mode": new_mode, "old_oid": old_oid, "new_oid": "" if new_oid == NO_OID else new_oid}
+    if kind in "RC":
+        old, new = tokens[i + 1], tokens[i + 2]
+        if kind == "C":  # a copy starts a new file: nothing was at its path before
+            return FileChange("A", None, new, new_mode=new_mode, new_oid=oid["new_oid"]), i + 3
+        return FileChange("R", old, new, **oid), i + 3
+    path = tokens[i + 1]
+    if kind == "A":
+        return FileChange("A", None, path, new_mode=new_mode, new_oid=oid["new_oid"]), i + 2
+    if kind == "D":
+        return FileChange("D", path, None, old_mode=old_mode, old_oid=old_oid), i + 2
+    return FileChange("M", path, path, **oid), i + 2  # M, T, U
 
 
 class Git:
@@ -97,7 +148,7 @@ class Git:
 
     def changed(self, base: str, head: str | None = None) -> list[FileChange]:
         """Files changed from `base` to `head` (None: the working tree, untracked files included)."""
-        args = ["diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", "--no-color", base]
+        args = ["diff", "--raw", "-z", "--no-abbrev", "--find-renames", "--no-ext-diff", "--no-color", base]
         if head:
             args.append(head)
         args.append("--")
@@ -105,56 +156,91 @@ class Git:
         out: list[FileChange] = []
         i = 0
         while i < len(tokens) and tokens[i]:
-            status = tokens[i]
-            kind = status[0]
-            if kind in "RC":
-                old, new = tokens[i + 1], tokens[i + 2]
-                out.append(FileChange("R" if kind == "R" else "A", old if kind == "R" else None, new))
-                i += 3
-                continue
-            path = tokens[i + 1]
-            i += 2
-            if kind == "A":
-                out.append(FileChange("A", None, path))
-            elif kind == "D":
-                out.append(FileChange("D", path, None))
-            else:  # M, T, U
-                out.append(FileChange("M", path, path))
+            change, i = parse_raw(tokens, i)
+            out.append(change)
         if head is None:
             untracked = self._run("ls-files", "--others", "--exclude-standard", "-z").split("\0")
             out.extend(FileChange("A", None, p) for p in untracked if p)
         return out
 
-    def show_many(self, ref: str, paths: list[str]) -> dict[str, bytes | None]:
-        """Many files at `ref` through one `git cat-file --batch` (one process, not one per file)."""
-        if not paths:
-            return {}
-        blobs = self.cat_file_batch([f"{ref}:{p}" for p in paths])
-        if blobs is None:
-            return {p: self.show(ref, p) for p in paths}
-        return dict(zip(paths, blobs, strict=True))
+    def log(self, *args: str, fmt: str) -> list[tuple[str, list[FileChange]]]:
+        """`git log --raw` (`args`: options, revisions): each commit's `fmt` header and its changes.
 
-    def cat_file_batch(self, specs: list[str]) -> list[bytes | None] | None:
-        """The blob each `rev:path` names (None: missing, or not a file), in order; None when git fails."""
-        if not specs:
-            return []
-        request = "".join(f"{s}\n" for s in specs).encode("utf-8", "surrogateescape")
-        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True)
-        if proc.returncode != 0:
-            return None
-        out: list[bytes | None] = []
-        data, pos = proc.stdout, 0
-        for _ in specs:
-            end = data.index(b"\n", pos)
-            header = data[pos:end].split()
-            pos = end + 1
-            if header[-1] in (b"missing", b"ambiguous"):  # no content follows (the spec may hold spaces)
-                out.append(None)
-                continue
-            size = int(header[-1])
-            out.append(data[pos:pos + size] if header[1] == b"blob" else None)  # a folder or submodule: skipped
-            pos += size + 1
+        Parsed NUL token by NUL token: paths, subjects and names may hold newlines.
+        """
+        tokens = self._run("log", "--raw", "-z", "--no-abbrev", f"--format=\x1e{fmt}", *args).split("\0")
+        out: list[tuple[str, list[FileChange]]] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i].lstrip("\n")
+            if token.startswith("\x1e"):
+                out.append((token[1:], []))
+                i += 1
+            elif token.startswith(":") and out:
+                change, i = parse_raw(tokens, i)
+                out[-1][1].append(change)
+            else:
+                i += 1
         return out
+
+    def show_many(self, ref: str, paths: list[str]) -> dict[str, bytes | None]:
+        """Many files at `ref` (None: missing, or not a regular file) in three git processes in all."""
+        entries = self.entries(ref, paths)
+        wanted = [e.oid for e in entries.values() if e.mode in FILE_MODES]
+        blobs = self.blobs(wanted)
+        out: dict[str, bytes | None] = {}
+        for p in paths:
+            e = entries.get(p)
+            out[p] = blobs[e.oid].data if e is not None and e.oid in blobs else None
+        return out
+
+    def entries(self, ref: str, paths: list[str]) -> dict[str, Entry]:
+        """What the tree at `ref` holds at each of `paths` (missing ones absent), NUL-separated."""
+        out: dict[str, Entry] = {}
+        wanted = set(paths)
+        for start in range(0, len(paths), 500):  # keep the command line well under the OS limit
+            chunk = paths[start:start + 500]
+            text = self._run("--literal-pathspecs", "ls-tree", "-z", "--full-tree", ref, "--", *chunk)
+            for record in text.split("\0"):
+                meta, tab, path = record.partition("\t")
+                if tab and path in wanted:
+                    mode, _kind, oid = meta.split()
+                    out[path] = Entry(path, mode, oid)
+        return out
+
+    def blobs(self, oids: Iterable[str], max_bytes: int | None = None) -> dict[str, Blob]:
+        """Each object's size, and its bytes when no larger than `max_bytes`; missing ones absent.
+
+        Sizes come first (`--batch-check`), so a huge object is never read into memory.
+        Requests are object ids, one per line: nothing a path holds can reach this protocol.
+        """
+        unique = list(dict.fromkeys(o for o in oids if o and o != NO_OID))
+        if not unique:
+            return {}
+        sizes: dict[str, int] = {}
+        for line in self._batch("--batch-check", unique).splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == b"blob":
+                sizes[parts[0].decode()] = int(parts[2])
+        small = [o for o in unique if o in sizes and (max_bytes is None or sizes[o] <= max_bytes)]
+        out = {o: Blob(sizes[o], None) for o in sizes}
+        data, pos = self._batch("--batch", small), 0
+        for oid in small:
+            end = data.index(b"\n", pos)
+            size = int(data[pos:end].split()[-1])
+            out[oid] = Blob(size, data[end + 1:end + 1 + size])
+            pos = end + 1 + size + 1
+        return out
+
+    def _batch(self, mode: str, oids: list[str]) -> bytes:
+        if not oids:
+            return b""
+        proc = subprocess.run(["git", "cat-file", mode], cwd=self.root, capture_output=True,
+                              input="".join(f"{o}\n" for o in oids).encode("ascii"))
+        if proc.returncode != 0:
+            msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git cat-file {mode}: {msg[-1] if msg else 'failed'}")
+        return proc.stdout
 
     def show(self, ref: str, path: str) -> bytes | None:
         """The file's bytes at `ref`, or None when it does not exist there."""
