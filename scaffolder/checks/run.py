@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scaffolder.checks import conform, metadata
+from scaffolder.checks import conform, metadata, sandbox
 from scaffolder.checks.compile import (
     Check,
     CheckError,
@@ -58,13 +58,11 @@ def run_checks(contract: Contract | str | Path, source: str, *, now: dt.datetime
     Raises ContractError for an invalid contract and SourceError (a UsageError)
     when the data cannot be found or read.
     """
-    import duckdb
-
     if not isinstance(contract, Contract):
         from scaffolder.contract.validate import load_contract
 
         contract = load_contract(contract)
-    con = duckdb.connect(":memory:")
+    con = sandbox.connect()
     try:
         return _run(con, contract, source, now=now, samples=samples, source_format=source_format,
                     say=progress or (lambda _msg: None), use_metadata=use_metadata)
