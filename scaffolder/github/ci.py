@@ -20,6 +20,7 @@ from scaffolder.github.environment import GitHubContext
 from scaffolder.report.finding import Finding
 from scaffolder.report.markdown import cell, render_markdown
 from scaffolder.report.output import dumps
+from scaffolder.report.redact import redact
 
 
 @dataclass
@@ -149,7 +150,7 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
                "data_checks": [r.to_json() for r in data_reports], "notes": notes}
     report_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = report_path.with_suffix(report_path.suffix + ".tmp")
-    tmp.write_text(dumps(payload), encoding="utf-8")
+    tmp.write_text(redact(dumps(payload)), encoding="utf-8")
     tmp.replace(report_path)
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
