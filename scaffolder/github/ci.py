@@ -18,7 +18,7 @@ from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
 from scaffolder.report.finding import Finding
-from scaffolder.report.markdown import cell, render_markdown
+from scaffolder.report.markdown import cell, code, render_markdown
 from scaffolder.report.output import dumps
 from scaffolder.report.redact import redact
 
@@ -97,9 +97,9 @@ def _impact_markdown(impact: dict[str, list[Impact]]) -> str:
         if not items:
             continue
         rows = "\n".join(
-            f"| `{cell(i.name)}` | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
-            f"{'direct' if i.depth == 1 else 'via `' + cell(i.via) + '`'} |" for i in items)
-        parts.append(f"**`{product}`**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
+            f"| {code(i.name)} | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
+            f"{'direct' if i.depth == 1 else 'via ' + code(i.via)} |" for i in items)
+        parts.append(f"**{code(product)}**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
                      f"```mermaid\n{mermaid(product, items)}\n```")
     return "\n\n".join(parts)
 
