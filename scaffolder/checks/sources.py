@@ -107,6 +107,7 @@ def _open(con: Any, text: str, fmt: str | None, text_columns: list[str]) -> Sour
             reader = f"read_json({listing}, format = 'newline_delimited')"
         # text is parsed once into a table: the scan and the uniqueness pass then read columns
         source.columns = _view(con, reader, text, materialise=kind != "parquet")
+        _case_clash(text, _stored_names(con, kind, files[0]), source.columns)
     elif kind == "duckdb":
         source.columns = _duckdb(con, text)
     elif kind == "delta":
@@ -132,6 +133,43 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dic
         raise SourceError(f"{text}: cannot be read: {first_line(exc)}") from exc
     check_width(text, len(columns))
     return columns
+
+
+def _stored_names(con: Any, kind: str, first: str) -> list[str]:
+    """Column names as the file spells them (DuckDB renames `amount` to `amount_1` beside `Amount`)."""
+    if kind == "parquet":
+        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({literal(first)})").fetchall()
+        names, i = [], 1
+        for _ in range(rows[0][1] or 0):  # top-level fields; nested ones follow their parent
+            names.append(rows[i][0])
+            i = _skip(rows, i)
+        return names
+    if kind == "csv":
+        row = con.execute(f"SELECT * FROM read_csv({literal(first)}, header = false, all_varchar = true) "
+                          "LIMIT 1").fetchone()
+        return [str(v) for v in row or ()]
+    return []
+
+
+def _skip(rows: list[tuple[Any, ...]], i: int) -> int:
+    """The index after the schema element at `i` and everything nested in it."""
+    children = rows[i][1] or 0
+    i += 1
+    for _ in range(children):
+        i = _skip(rows, i)
+    return i
+
+
+def _case_clash(text: str, names: list[str], columns: dict[str, str]) -> None:
+    """Columns that differ only in case cannot be told apart: DuckDB matches names case-insensitively
+    (and renames the second); `columns` (what DuckDB kept) tells a header from a first data row."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name and other in columns and name not in columns:
+            raise SourceError(f"{text}: columns {other!r} and {name!r} differ only in case; the checks run on "
+                              "DuckDB, which matches column names case-insensitively, so they cannot be told "
+                              "apart: rename one")
 
 
 def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:

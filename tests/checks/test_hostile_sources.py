@@ -159,3 +159,28 @@ def test_a_sparse_2gb_csv_is_refused_at_once(tmp_path: Path, contract: Path) -> 
     (tmp_path / "zeros.csv").write_bytes(b"\0" * 10)
     with pytest.raises(SourceError, match="NUL byte at offset 0"):
         guards.check_text(str(tmp_path / "zeros.csv"), "csv")
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_columns_differing_only_in_case_are_named_not_reported_missing(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"d.{fmt}"
+    if fmt == "csv":
+        path.write_text("Amount,amount,id\n1.5,2.5,1\n")
+    else:  # DuckDB itself cannot write the two names; Arrow can
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"Amount": [1.5], "amount": [2.5], "id": [1]}), path)
+    (tmp_path / "c.yaml").write_text(CONTRACT.replace("{name: id, type: string, constraints: {enum: [a]}}",
+                                                      "{name: amount, type: double}"))
+    r = run_cli("test", "c.yaml", "--data", path.name, cwd=tmp_path)
+    assert r.code == 2, r.out + r.err
+    assert f"{path.name}: columns 'Amount' and 'amount' differ only in case" in r.err
+    assert "missing" not in r.err
+
+
+def test_a_headerless_csv_is_not_a_case_clash(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("x,X,1\ny,Y,2\n")  # DuckDB sees no header: the first row is data
+    con = sandbox.connect()
+    src = open_source(con, str(tmp_path / "d.csv"))
+    assert list(src.columns) == ["column0", "column1", "column2"]
