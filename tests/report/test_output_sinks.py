@@ -98,3 +98,16 @@ def test_guarded_output_restores_the_streams() -> None:
 def test_escape_controls_keeps_tabs_newlines_and_text() -> None:
     assert escape_controls("a\tb\nc é ✓ 日本") == "a\tb\nc é ✓ 日本"
     assert escape_controls("\r\x00\x7f\x85\u2066") == "\\u000d\\u0000\\u007f\\u0085\\u2066"
+
+
+def test_a_value_cannot_issue_a_workflow_command(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = SEED.read_text().replace("  version: 2.1.0\n", "  version: 2.1.0\n  description: \"orders\\n"
+                                    "::set-output name=ok::true\\n  ::stop-commands::x\\n::warning::kept\"\n", 1)
+    path.write_text(text)
+    r = run_cli("explain", str(path), env={"GITHUB_ACTIONS": "true"})
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert "\\u003a:set-output name=ok::true" in lines and "  \\u003a:stop-commands::x" in lines
+    assert "::warning::kept" in lines  # an annotation at worst, and ours are escaped by report.annotations
+    assert not [line for line in lines if line.lstrip().startswith("::") and not line.startswith("::warning")]
