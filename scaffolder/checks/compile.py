@@ -367,6 +367,7 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None) 
         col = freshness.col
         value = col.sql if col.family == "timestamptz" else f"CAST({col.sql} AS TIMESTAMP)"
         out(freshness, "observed", f"epoch_us(max({value}))")
+        out(freshness, "latest", f"CAST(max({value}) AS VARCHAR)")  # also says `infinity`, years past 9999
     sql = "SELECT " + ",\n       ".join(exprs) + f"\nFROM {relation}"
     return Statement(sql, params.values, outputs)
 

@@ -89,7 +89,8 @@ def answer(footer: Footer, checks: list[Check], values: dict[tuple[str, str], An
             span = ranges.get(c.column)
             if span is not None:
                 cast = "TIMESTAMPTZ" if c.col.family == "timestamptz" else "TIMESTAMP"
-                values[(c.id, "observed")] = con.execute(f"SELECT epoch_us(CAST($1 AS {cast}))", [span[1]]).fetchone()[0]
+                values[(c.id, "observed")], values[(c.id, "latest")] = con.execute(
+                    f"SELECT epoch_us(CAST($1 AS {cast})), CAST(CAST($1 AS {cast}) AS VARCHAR)", [span[1]]).fetchone()
                 proven.add(c.id)
             continue
         if c.assertion == "expect_column_values_to_not_be_null":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.report.finding import Finding, Location, Severity
+from scaffolder.report.mdescape import cell, code
 
 CHECK_FAILED = "check-failed"
 EXTRA_COLUMN = "extra-column"
@@ -162,25 +163,24 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _md(text: str) -> str:
-    return _one_line(text).replace("|", "\\|").replace("`", "'")
+_md, _code = cell, code
 
 
 def render_markdown(report: CheckReport) -> str:
     """The same table for a pull-request comment or a job summary."""
     icon = "✅" if report.ok else "❌"
-    lines = [f"### {icon} Data checks: `{_md(report.product)}`", "",
-             f"{_md(_summary(report))} (source `{_md(report.source)}`, {report.format})", "",
+    lines = [f"### {icon} Data checks: {_code(report.product)}", "",
+             f"{_md(_summary(report))} (source {_code(report.source)}, {report.format})", "",
              "| check | column | failed / total | threshold | result |", "|---|---|---:|---:|---|"]
     for c in report.checks:
-        lines.append(f"| `{_md(c.id)}` | {_md(c.column or '')} | {_ratio(c)} | {c.threshold:g} | "
+        lines.append(f"| {_code(c.id)} | {_md(c.column or '')} | {_ratio(c)} | {c.threshold:g} | "
                      f"{'pass' if c.passed else '**' + _verdict(c) + '**'} |")
     notes = report.failed
     if notes or report.warnings:
         lines.append("")
     for c in notes:
         sample = f" — samples: {', '.join(_md(repr(plain(s))) for s in c.samples)}" if c.samples else ""
-        lines.append(f"- `{_md(c.id)}` (line {c.location.line}): {_md(c.error or c.message)}{sample}")
+        lines.append(f"- {_code(c.id)} (line {c.location.line}): {_md(c.error or c.message)}{sample}")
     for w in report.warnings:
         lines.append(f"- warning: {_md(w.message)}")
     return "\n".join(lines)

@@ -12,13 +12,14 @@ Samples are fetched afterwards, only for checks that failed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scaffolder.checks import conform, metadata
+from scaffolder.checks import conform, metadata, sandbox
 from scaffolder.checks.compile import (
     Check,
     CheckError,
@@ -58,13 +59,11 @@ def run_checks(contract: Contract | str | Path, source: str, *, now: dt.datetime
     Raises ContractError for an invalid contract and SourceError (a UsageError)
     when the data cannot be found or read.
     """
-    import duckdb
-
     if not isinstance(contract, Contract):
         from scaffolder.contract.validate import load_contract
 
         contract = load_contract(contract)
-    con = duckdb.connect(":memory:")
+    con = sandbox.connect()
     try:
         return _run(con, contract, source, now=now, samples=samples, source_format=source_format,
                     say=progress or (lambda _msg: None), use_metadata=use_metadata)
@@ -120,7 +119,8 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         if r.error is None:
             _score(c, r, values)
     if fresh is not None:
-        _freshness(fresh, results[fresh.id], values.get((fresh.id, "observed")), now)
+        _freshness(fresh, results[fresh.id], values.get((fresh.id, "observed")), now,
+                   values.get((fresh.id, "latest")))
     if samples > 0:
         say("fetching samples of failing checks")
         for c in checks:
@@ -279,8 +279,13 @@ def _bounds(args: dict[str, Any]) -> str:
     return f"{'(' if args.get('strict_min') else '['}{'-inf' if lo is None else lo}, {'+inf' if hi is None else hi}{')' if args.get('strict_max') else ']'}"
 
 
-def _freshness(c: Check, r: CheckResult, epoch_us: Any, now: dt.datetime | None) -> None:
-    """now - max(column) <= sla.freshness. Naive timestamps are read in the column's zone (default UTC)."""
+def _freshness(c: Check, r: CheckResult, epoch_us: Any, now: dt.datetime | None, text: str | None = None) -> None:
+    """now - max(column) <= sla.freshness. Naive timestamps are read in the column's zone (default UTC).
+
+    Computed on integer microseconds, not datetimes: the data may hold `infinity`
+    or years past 9999 or BC, and --now may be a clock whose UTC time Python
+    cannot represent (0001-01-01T00:00+14:00); a datetime is made only to print.
+    """
     if c.error is not None:
         return
     clock = now or dt.datetime.now(dt.UTC)
@@ -288,21 +293,54 @@ def _freshness(c: Check, r: CheckResult, epoch_us: Any, now: dt.datetime | None)
         clock = clock.replace(tzinfo=dt.UTC)
     limit = int(c.args["max_age_seconds"])
     r.total = 1
-    if epoch_us is None:
+    if epoch_us is None and text not in ("infinity", "-infinity"):
         r.failed, r.passed = 1, False
         r.message = f"no {c.column!r} values: the data has no rows to be fresh"
         return
-    wall = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(epoch_us))
-    if c.col.family == "timestamptz":
-        latest = wall.replace(tzinfo=dt.UTC)
+    now_us = (clock - _EPOCH) // dt.timedelta(microseconds=1)
+    if epoch_us is None:  # `infinity` is after any clock, `-infinity` before
+        age: float = -math.inf if text == "infinity" else math.inf
+        shown = str(text)
     else:
-        latest = wall.replace(tzinfo=ZoneInfo(c.col.timezone)).astimezone(dt.UTC)
-    age = (clock - latest).total_seconds()
-    r.observed = {"latest": latest.isoformat(), "now": clock.astimezone(dt.UTC).isoformat(), "age_seconds": age}
+        zone = dt.UTC if c.col.family == "timestamptz" else ZoneInfo(c.col.timezone)
+        latest_us = int(epoch_us) - _offset_us(zone, int(epoch_us))
+        age = (now_us - latest_us) / 1e6
+        shown = _show(latest_us, text, zone)
+    r.observed = {"latest": shown, "now": _utc_text(clock), "age_seconds": age if math.isfinite(age) else None}
     r.failed = 1 if age > limit else 0
     r.passed = r.failed == 0
     if not r.passed:
-        r.message = f"latest {c.column} is {latest.isoformat()}, {_age(age)} before now; the SLA allows {c.args['max_age']}"
+        before = "infinitely long" if math.isinf(age) else _age(age)
+        r.message = f"latest {c.column} is {shown}, {before} before now; the SLA allows {c.args['max_age']}"
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _offset_us(zone: dt.tzinfo, wall_us: int) -> int:
+    """The zone's UTC offset at a wall time; past Python's year range, the offset at its nearest end
+    (a time thousands of years away is stale or in the future whatever the offset)."""
+    try:
+        wall = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=wall_us)
+    except OverflowError:
+        wall = dt.datetime.max - dt.timedelta(days=2) if wall_us > 0 else dt.datetime.min + dt.timedelta(days=2)
+    offset = wall.replace(tzinfo=zone).utcoffset() or dt.timedelta(0)
+    return offset // dt.timedelta(microseconds=1)
+
+
+def _show(utc_us: int, text: str | None, zone: dt.tzinfo) -> str:
+    """An instant in ISO 8601 UTC, or DuckDB's own spelling (with the zone) where Python has no datetime."""
+    try:
+        return (_EPOCH + dt.timedelta(microseconds=utc_us)).isoformat()
+    except OverflowError:
+        return f"{text} ({zone})" if text else f"{utc_us} µs after 1970-01-01 UTC"
+
+
+def _utc_text(clock: dt.datetime) -> str:
+    try:
+        return clock.astimezone(dt.UTC).isoformat()
+    except OverflowError:  # 0001-01-01T00:00+14:00 is in year 0 in UTC
+        return clock.isoformat()
 
 
 def _age(seconds: float) -> str:

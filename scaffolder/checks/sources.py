@@ -9,15 +9,18 @@ extensions need a download.
 
 from __future__ import annotations
 
-import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder.checks import sandbox
+from scaffolder.checks.guards import SourceError, check_text, check_width, data_files, regular
 from scaffolder.checks.sql import ident, literal
 from scaffolder.errors import UsageError
 from scaffolder.extras import require
+
+__all__ = ["RELATION", "Source", "SourceError", "detect", "open_source"]
 
 RELATION = "__scaffolder_data"
 FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg")
@@ -29,10 +32,6 @@ _EXTENSIONS = {
     ".duckdb": "duckdb", ".ddb": "duckdb", ".db": "duckdb",
 }
 TYPED = {"parquet", "duckdb", "delta", "iceberg"}  # formats with declared column types
-
-
-class SourceError(UsageError):
-    """The data cannot be found or opened (exit 2)."""
 
 
 @dataclass
@@ -73,19 +72,6 @@ def detect(text: str, fmt: str | None = None) -> str:
                       f"({', '.join(FORMATS)})")
 
 
-def _files(text: str) -> list[str]:
-    if any(ch in text for ch in "*?["):
-        found = sorted(glob.glob(text, recursive=True))
-        if not found:
-            raise SourceError(f"{text}: no file matches this pattern")
-        return found
-    if not os.path.exists(text):
-        raise SourceError(f"{text}: no such file")
-    if os.path.isdir(text):
-        raise SourceError(f"{text}: is a folder; give a file or a glob such as {text.rstrip('/')}/*.parquet")
-    return [text]
-
-
 def file_list(files: list[str]) -> str:
     """A DuckDB list literal of file paths, for table functions (which take no parameters in a view)."""
     return "[" + ", ".join(literal(f) for f in files) + "]"
@@ -95,29 +81,42 @@ def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: li
     """Create the view `RELATION` over SOURCE in `con`.
 
     `text_columns` are read as VARCHAR from CSV (contract strings): the sniffer
-    would otherwise turn `007` into the integer 7.
+    would otherwise turn `007` into the integer 7. Afterwards `con` can read
+    only this source's files and its configuration is locked (checks.sandbox).
     """
+    source = _open(con, text, fmt, text_columns or [])
+    sandbox.lock(con)
+    return source
+
+
+def _open(con: Any, text: str, fmt: str | None, text_columns: list[str]) -> Source:
     kind = detect(text, fmt)
     source = Source(text, kind)
     if kind in ("parquet", "csv", "json", "ndjson"):
-        files = _files(text)
+        files = data_files(text)
+        for f in files:
+            check_text(f, kind)
+        sandbox.allow_only(con, files)
         listing = file_list(files)
         if kind == "parquet":
             source.files = files
             reader = f"read_parquet({listing})"
         elif kind == "csv":
-            reader = _csv_reader(con, listing, text_columns or [])
+            reader = _csv_reader(con, listing, text_columns)
         elif kind == "json":
             reader = f"read_json_auto({listing})"
         else:
             reader = f"read_json({listing}, format = 'newline_delimited')"
         # text is parsed once into a table: the scan and the uniqueness pass then read columns
         source.columns = _view(con, reader, text, materialise=kind != "parquet")
+        _case_clash(text, _stored_names(con, kind, files[0]), source.columns)
     elif kind == "duckdb":
         source.columns = _duckdb(con, text)
     elif kind == "delta":
+        sandbox.allow_only(con, [])
         source.columns = _arrow(con, source, _delta(text), text)
     else:
+        sandbox.allow_only(con, [])
         source.columns = _arrow(con, source, _iceberg(text), text)
     return source
 
@@ -131,9 +130,48 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dic
             con.execute(f"CREATE OR REPLACE TABLE {RELATION} AS SELECT * FROM {reader}")
         else:
             con.execute(f"CREATE OR REPLACE VIEW {RELATION} AS SELECT * FROM {reader}")
-        return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
+        columns = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
     except duckdb.Error as exc:
         raise SourceError(f"{text}: cannot be read: {first_line(exc)}") from exc
+    check_width(text, len(columns))
+    return columns
+
+
+def _stored_names(con: Any, kind: str, first: str) -> list[str]:
+    """Column names as the file spells them (DuckDB renames `amount` to `amount_1` beside `Amount`)."""
+    if kind == "parquet":
+        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({literal(first)})").fetchall()
+        names, i = [], 1
+        for _ in range(rows[0][1] or 0):  # top-level fields; nested ones follow their parent
+            names.append(rows[i][0])
+            i = _skip(rows, i)
+        return names
+    if kind == "csv":
+        row = con.execute(f"SELECT * FROM read_csv({literal(first)}, header = false, all_varchar = true) "
+                          "LIMIT 1").fetchone()
+        return [str(v) for v in row or ()]
+    return []
+
+
+def _skip(rows: list[tuple[Any, ...]], i: int) -> int:
+    """The index after the schema element at `i` and everything nested in it."""
+    children = rows[i][1] or 0
+    i += 1
+    for _ in range(children):
+        i = _skip(rows, i)
+    return i
+
+
+def _case_clash(text: str, names: list[str], columns: dict[str, str]) -> None:
+    """Columns that differ only in case cannot be told apart: DuckDB matches names case-insensitively
+    (and renames the second); `columns` (what DuckDB kept) tells a header from a first data row."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name and other in columns and name not in columns:
+            raise SourceError(f"{text}: columns {other!r} and {name!r} differ only in case; the checks run on "
+                              "DuckDB, which matches column names case-insensitively, so they cannot be told "
+                              "apart: rename one")
 
 
 def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
@@ -156,12 +194,14 @@ def _duckdb(con: Any, text: str) -> dict[str, str]:
     path, _, table = text.rpartition("::")
     if not path or not table:
         raise SourceError(f"{text}: a DuckDB source is FILE.duckdb::schema.table (or ::table for schema main)")
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         raise SourceError(f"{path}: no such file")
+    regular(path)
     parts = table.split(".")
     if len(parts) > 2 or not all(parts):
         raise SourceError(f"{text}: name the table as schema.table or table")
     schema, name = parts if len(parts) == 2 else ("main", parts[0])
+    sandbox.allow_only(con, [path])
     try:
         con.execute(f"ATTACH {literal(path)} AS __scaffolder_src (READ_ONLY)")
     except duckdb.Error as exc:

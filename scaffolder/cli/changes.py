@@ -104,6 +104,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from scaffolder.changes.check import check_changes
+    from scaffolder.report.redact import redact
 
     mesh = mesh_from_args(args)
     report = check_changes(root_from_args(args), args.base, args.head, mesh,
@@ -111,7 +112,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.output:
         from scaffolder.report.output import dumps
 
-        Path(args.output).write_text(dumps(report.to_json()) + "\n", encoding="utf-8")
+        Path(args.output).write_text(redact(dumps(report.to_json())) + "\n", encoding="utf-8")
     print(_render(report, args.format, f"`{args.output}`" if args.output else None))
     return 0 if report.ok else 1
 

@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.github.ci import CiOptions, run_ci
     from scaffolder.github.environment import read_context
     from scaffolder.report.output import dumps
+    from scaffolder.report.redact import redact
 
     try:
         today = dt.date.fromisoformat(args.today) if args.today else None
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_ci(ctx, opts)
     if ctx.in_actions and outcome.outputs.get("report-path"):
         # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
-        Path(outcome.outputs["report-path"]).with_suffix(".md").write_text(outcome.markdown, encoding="utf-8")
+        Path(outcome.outputs["report-path"]).with_suffix(".md").write_text(redact(outcome.markdown), encoding="utf-8")
     fmt = args.format or ("github" if ctx.in_actions else "markdown")
     if fmt == "json":
         print(dumps(outcome.payload))

@@ -104,15 +104,19 @@ class _Progress:
                 TimeElapsedColumn,
             )
 
+            from scaffolder.report.sink import unfiltered
+
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), transient=True, console=Console(stderr=True))
+                                TimeElapsedColumn(), transient=True, console=Console(file=unfiltered(sys.stderr)))
             self.task = self.bar.add_task(label, total=total)
             self.bar.start()
 
     def step(self, name: str, status: str) -> None:
         self.done += 1
         if self.bar is not None:
-            self.bar.console.print(f"{name}: {status}")
+            from scaffolder.report.redact import redact
+
+            self.bar.console.print(redact(f"{name}: {status}"), markup=False)
             self.bar.update(self.task, advance=1, description=f"{self.label} ({name})")
         else:
             print(f"[{self.done}/{self.total}] {name}: {status}", file=self.stream, flush=True)
@@ -155,6 +159,7 @@ def run_update(args: argparse.Namespace) -> int:
     from scaffolder.fleet.template import TemplateCache
     from scaffolder.fleet.update import update_fleet
     from scaffolder.report.output import dumps
+    from scaffolder.report.redact import redact
 
     domains = _domains(args)
     token = os.environ.get("GITHUB_TOKEN", "")
@@ -181,11 +186,11 @@ def run_update(args: argparse.Namespace) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     data = report.to_json(outcomes, args.to)
     if args.report_path:
-        Path(args.report_path).write_text(dumps(data) + "\n", encoding="utf-8")
+        Path(args.report_path).write_text(redact(dumps(data)) + "\n", encoding="utf-8")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(report.markdown(outcomes, args.to))
+            fh.write(redact(report.markdown(outcomes, args.to)))
     if args.format == "json":
         print(dumps(data))
     elif args.format == "markdown":

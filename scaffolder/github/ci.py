@@ -18,8 +18,9 @@ from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
 from scaffolder.report.finding import Finding, has_errors
-from scaffolder.report.markdown import cell, render_markdown
+from scaffolder.report.markdown import cell, code, render_markdown
 from scaffolder.report.output import dumps
+from scaffolder.report.redact import redact
 
 
 @dataclass
@@ -101,9 +102,9 @@ def _impact_markdown(impact: dict[str, list[Impact]]) -> str:
         if not items:
             continue
         rows = "\n".join(
-            f"| `{cell(i.name)}` | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
-            f"{'direct' if i.depth == 1 else 'via `' + cell(i.via) + '`'} |" for i in items)
-        parts.append(f"**`{product}`**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
+            f"| {code(i.name)} | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
+            f"{'direct' if i.depth == 1 else 'via ' + code(i.via)} |" for i in items)
+        parts.append(f"**{code(product)}**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
                      f"```mermaid\n{mermaid(product, items)}\n```")
     return "\n\n".join(parts)
 
@@ -154,7 +155,7 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
                "data_checks": [r.to_json() for r in data_reports], "notes": notes}
     report_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = report_path.with_suffix(report_path.suffix + ".tmp")
-    tmp.write_text(dumps(payload), encoding="utf-8")
+    tmp.write_text(redact(dumps(payload)), encoding="utf-8")
     tmp.replace(report_path)
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]

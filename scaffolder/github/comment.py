@@ -76,7 +76,9 @@ def upsert(gh: Any, repository: str, number: int, body: str | None, *, login: st
             if mine is None:
                 return CommentResult("skipped", detail="no contract changed: no comment")
             body = all_clear or f"{MARKER}\nAll clear: no contract findings."
-        body = fit(body, "See the job summary for the full report.")
+        from scaffolder.report.redact import redact
+
+        body = fit(redact(body), "See the job summary for the full report.")
         if mine is None:
             created = issue.create_comment(body)
             return CommentResult("created", created.html_url)

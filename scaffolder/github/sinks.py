@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scaffolder.report.annotations import annotation
 from scaffolder.report.finding import Finding, Severity
+from scaffolder.report.redact import redact
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub refuses a step summary over 1 MiB
 ANNOTATIONS_SHOWN = 10  # GitHub shows at most this many per level per step
@@ -18,6 +19,7 @@ def write_outputs(path: Path | None, values: dict[str, str]) -> None:
         return
     with path.open("a", encoding="utf-8") as fh:
         for name, value in values.items():
+            value = redact(value)
             if "\n" in value:
                 delim = f"EOF_{secrets.token_hex(8)}"
                 fh.write(f"{name}<<{delim}\n{value}\n{delim}\n")
@@ -28,7 +30,7 @@ def write_outputs(path: Path | None, values: dict[str, str]) -> None:
 def write_summary(path: Path | None, markdown: str, full_report: str | None = None) -> None:
     if path is None:
         return
-    text = markdown
+    text = redact(markdown)
     if len(text.encode("utf-8")) > SUMMARY_LIMIT:
         note = f"\n\n_Summary truncated at GitHub's 1 MiB limit; the full report is in {full_report or 'the JSON report'}._\n"
         text = text.encode("utf-8")[: SUMMARY_LIMIT - 500].decode("utf-8", "ignore") + note

@@ -8,18 +8,18 @@ pointer to the full JSON report takes their place.
 
 from __future__ import annotations
 
+import re
+
 from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.changes.rules import RULES, fill
 from scaffolder.report.finding import Finding, Severity
+from scaffolder.report.mdescape import cell, code
+
+__all__ = ["cell", "code", "render_markdown", "verdict"]
 
 MAX_CHARS = 60_000
 VISIBLE_ROWS = 50
 ICON = {"major": "🔴", "minor": "🟡", "patch": "⚪", "none": "⚪"}
-
-
-def cell(text: object) -> str:
-    """Text safe inside one Markdown table cell: pipes and backslashes escaped, one line."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", "")
 
 
 def _where(f: Finding, section_path: str | None = None) -> str:
@@ -29,15 +29,15 @@ def _where(f: Finding, section_path: str | None = None) -> str:
         side = "base line" if f.data.get("side") == "base" else "line"
         place = f"{side} {loc.line}" if loc.line else ""
     else:
-        place = f"`{cell(loc.path)}:{loc.line}`" if loc.line else f"`{cell(loc.path or '')}`"
-    path = f"`{cell(loc.json_path.removeprefix('$'))}`" if loc.json_path and loc.json_path != "$" else ""
+        place = code(f"{loc.path}:{loc.line}") if loc.line else code(loc.path or "")
+    path = code(loc.json_path.removeprefix("$")) if loc.json_path and loc.json_path != "$" else ""
     return "<br>".join(p for p in (place, path) if p)
 
 
 def _row(f: Finding, section_path: str | None = None) -> str:
     bump = f"{ICON.get(f.bump or '', '')} {f.bump}" if f.bump else ("❌ error" if f.severity is Severity.ERROR else f.severity.value)
     msg = cell(f.message) + (f" _(accepted: {cell(f.accepted)})_" if f.accepted else "")
-    return f"| `{f.rule}` | {bump} | {_where(f, section_path)} | {msg} |"
+    return f"| {code(f.rule)} | {bump} | {_where(f, section_path)} | {msg} |"
 
 
 HEADER = "| Rule | Bump | Where | Message |\n|---|---|---|---|"
@@ -57,16 +57,25 @@ def verdict(report: ChangeReport) -> str:
 
 
 def _title(c: ContractResult) -> str:
-    status = {"added": f"added at `{c.head_version}`", "removed": f"removed (was `{c.base_version}`)"}.get(
-        c.status, f"`{c.base_version}` → `{c.head_version}`")
+    status = {"added": f"added at {code(c.head_version)}", "removed": f"removed (was {code(c.base_version)})"}.get(
+        c.status, f"{code(c.base_version)} → {code(c.head_version)}")
     mark = "✅" if c.ok else "❌"
-    moved = f", moved from `{cell(c.old_path)}`" if c.old_path and c.status == "renamed" else ""
+    moved = f", moved from {code(c.old_path)}" if c.old_path and c.status == "renamed" else ""
     bumps = f"required **{c.required_bump}**" + (f", declared **{c.declared_bump}**" if c.declared_bump else "")
-    return f"### {mark} `{cell(c.name)}` {status}\n\n`{cell(c.path)}`{moved} · {c.mode} mode · {bumps}"
+    return f"### {mark} {code(c.name)} {status}\n\n{code(c.path)}{moved} · {c.mode} mode · {bumps}"
 
 
 MAX_ADVICE = 10
 MAX_SUMMARY_ROWS = 200
+
+
+def fill_markdown(template: str, values: dict[str, object]) -> str:
+    """A rule's Markdown template (ours) filled with values (the contract's) shown as text:
+    a `{slot}` in backticks becomes a code span, any other {slot} escaped text."""
+    def slot(m: re.Match[str]) -> str:
+        value = fill("{" + m.group(2) + "}", values)
+        return code(value) if m.group(1) else cell(value)
+    return re.sub(r"(`?)\{(\w+)\}\1", slot, template)
 
 
 def _advice(c: ContractResult) -> list[str]:
@@ -75,7 +84,7 @@ def _advice(c: ContractResult) -> list[str]:
     for f in c.changes:
         rule = RULES.get(f.rule)
         if f.bump == "major" and rule is not None and rule.advice:
-            out.append(f"- {cell(fill(rule.advice, f.data))} (`{f.rule}`)")
+            out.append(f"- {fill_markdown(rule.advice, f.data)} ({code(f.rule)})")
     if len(out) > MAX_ADVICE:
         out = [*out[:MAX_ADVICE], f"- … and {len(out) - MAX_ADVICE} more breaking change(s) listed above"]
     return out
@@ -87,7 +96,7 @@ def _summary(report: ChangeReport) -> str:
     for c in report.contracts[:MAX_SUMMARY_ROWS]:
         change = {"added": f"added {c.head_version}", "removed": f"removed {c.base_version}"}.get(
             c.status, f"{c.base_version} → {c.head_version}")
-        rows.append(f"| `{cell(c.name)}` | {cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
+        rows.append(f"| {code(c.name)} | {cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
                     f"{'✅' if c.ok else '❌'} |")
     if len(report.contracts) > MAX_SUMMARY_ROWS:
         rows.append(f"| … {len(report.contracts) - MAX_SUMMARY_ROWS} more | | | | |")
@@ -130,8 +139,8 @@ def _render(report: ChangeReport, full_report: str, max_chars: int, marker: str)
     head = [marker] if marker else []
     head += ["## Data contract changes", verdict(report)]
     if report.merge_base:
-        head.append(f"Compared with merge-base `{report.merge_base[:12]}` of `{cell(report.base_ref)}`"
-                    f" and {('`' + cell(report.head_ref) + '`') if report.head_ref else 'the working tree'}.")
+        head.append(f"Compared with merge-base {code(report.merge_base[:12])} of {code(report.base_ref)}"
+                    f" and {code(report.head_ref) if report.head_ref else 'the working tree'}.")
     if len(report.contracts) > 1:
         head.append(_summary(report))
     if report.findings:
