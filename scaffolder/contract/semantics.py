@@ -229,8 +229,12 @@ def regex_problem(pattern: str) -> str | None:
         _regex_engine(os.getpid()).execute("SELECT regexp_matches('', $1)", [pattern]).fetchone()
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ").strip()
-        return f"invalid regex {pattern!r} for RE2, the engine that runs it: {reason}"
+        hint = " (RE2 has no lookaround, backreferences or atomic groups)" if _PERL_ONLY.search(reason) else ""
+        return f"invalid regex {pattern!r} for RE2, the engine that runs it: {reason}{hint}"
     return None
+
+
+_PERL_ONLY = re.compile(r"perl operator: \(\?[=!<>]|escape sequence: \\[1-9]")
 
 
 @rule("invalid-regex", "patterns compile and run in DuckDB's RE2")
