@@ -14,7 +14,6 @@ quoted identifier.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,14 +21,13 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scaffolder.checks import conform
 from scaffolder.checks.sql import Params, ident
 from scaffolder.contract.load import PathKey
 from scaffolder.contract.model import Contract
 from scaffolder.contract.model import Field as ContractField
 
 HEX_DIGEST = "^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{64})$"
-FLOATS = ("FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8")
-_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)", re.IGNORECASE)
 MAX_DECIMAL_WIDTH = 38  # DuckDB's widest DECIMAL
 
 
@@ -66,7 +64,7 @@ class Col:
     @property
     def is_float(self) -> bool:
         """Binary floating point: the only types that hold NaN."""
-        return self.physical.upper() in FLOATS
+        return conform.normalise(self.physical) in conform.FLOATS
 
     def text(self, expr: str) -> str:
         """The expression as text, for regexes and lengths on non-string columns."""
@@ -147,8 +145,8 @@ def _decimal_bound(value: int | float, physical: str) -> Decimal | None:
     exceed DuckDB's 38 digits (then the double's order is exact enough: the bound
     lies beyond every value the column can hold).
     """
-    m = _DECIMAL.fullmatch(physical.strip())
-    if m is None:
+    typed = conform.decimal(physical)
+    if typed is None:
         return None
     try:
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
@@ -156,7 +154,7 @@ def _decimal_bound(value: int | float, physical: str) -> Decimal | None:
         return None
     if not exact.is_finite():
         return None
-    width, scale = int(m.group(1)), int(m.group(2))
+    width, scale = typed
     sign, digits, exponent = exact.as_tuple()
     assert isinstance(exponent, int)
     bound_scale = max(0, -exponent)

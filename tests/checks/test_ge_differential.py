@@ -19,13 +19,26 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+
+def _keep_spark_connect_from_exiting() -> None:
+    """GE imports pyspark's Spark Connect if pyspark is installed (optional, inside `except
+    ImportError`). Spark Connect calls sys.exit(0) on import when `__main__` has no file, as in
+    a pytest-xdist worker, and its own dependencies are missing: that would end the worker.
+    Make it the ImportError GE expects; GE on pandas never uses Spark."""
+    main = sys.modules.get("__main__")
+    if getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
+        sys.modules.setdefault("pyspark.sql.connect", None)  # type: ignore[arg-type]
+
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+_keep_spark_connect_from_exiting()
 gx = pytest.importorskip("great_expectations", reason="Great Expectations is not installed (extra `ge`)")
 pd = pytest.importorskip("pandas")
 
