@@ -15,7 +15,7 @@ import pytest
 from scaffolder.checks.results import passes
 from scaffolder.checks.run import run_checks
 from scaffolder.contract.validate import ContractError, load_contract_text
-from tests.checks.data import SMALL, copy_to
+from tests.checks.data import SMALL, _iceberg, copy_to
 
 Counts = dict[str, tuple[int | None, int | None, bool]]
 
@@ -104,6 +104,12 @@ def _nan_sources(tmp_path: Path) -> dict[str, str]:
     db.execute(f"CREATE TABLE t AS {NANS}")
     db.close()
     out["duckdb"] = f"{tmp_path / 'db.duckdb'}::main.t"
+    from deltalake import write_deltalake
+
+    arrow = con.sql("SELECT * FROM t").to_arrow_table()
+    write_deltalake(str(tmp_path / "delta"), arrow)
+    out["delta"] = str(tmp_path / "delta")
+    out["iceberg"] = _iceberg(tmp_path, arrow)
     return out
 
 
