@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -148,14 +148,11 @@ def _decimal_bound(value: int | float, physical: str) -> Decimal | None:
     typed = conform.decimal(physical)
     if typed is None:
         return None
-    try:
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        return None
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(int(value))
     if not exact.is_finite():
         return None
     width, scale = typed
-    sign, digits, exponent = exact.as_tuple()
+    _, digits, exponent = exact.as_tuple()
     assert isinstance(exponent, int)
     bound_scale = max(0, -exponent)
     bound_int = max(0, len(digits) + exponent)
