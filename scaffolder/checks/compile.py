@@ -16,16 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scaffolder.checks import conform
 from scaffolder.checks.sql import Params, ident
 from scaffolder.contract.load import PathKey
 from scaffolder.contract.model import Contract
 from scaffolder.contract.model import Field as ContractField
 
 HEX_DIGEST = "^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{64})$"
+MAX_DECIMAL_WIDTH = 38  # DuckDB's widest DECIMAL
 
 
 class Counting(StrEnum):
@@ -34,7 +37,7 @@ class Counting(StrEnum):
     ALL_ROWS = "all_rows"  # failed = rows where the predicate holds, total = all rows
     NON_NULL = "non_null"  # failed = non-null rows that break it, total = non-null rows
     DUPLICATES = "duplicates"  # failed = every member of a duplicate group, total = non-null rows
-    AGGREGATE = "aggregate"  # one value of the column (min/max/mean): failed 0/1, total 1 (0 on no values)
+    AGGREGATE = "aggregate"  # one value of the column (min/max/mean): failed 0/1 of 1; no value fails
     DISTINCT = "distinct"  # failed = distinct values that break it, total = distinct non-null values
     ROW_COUNT = "row_count"  # failed 0/1, total 1, evaluated even on zero rows
     COLUMNS = "columns"  # from the data's column list, no scan
@@ -57,6 +60,11 @@ class Col:
     @property
     def sql(self) -> str:
         return ident(self.name)
+
+    @property
+    def is_float(self) -> bool:
+        """Binary floating point: the only types that hold NaN."""
+        return conform.normalise(self.physical) in conform.FLOATS
 
     def text(self, expr: str) -> str:
         """The expression as text, for regexes and lengths on non-string columns."""
@@ -120,17 +128,52 @@ def bound(value: Any, col: Col, params: Params) -> str:
         return f"CAST({params.add(stamp.isoformat())} AS TIMESTAMP)"
     if fam == "number" and isinstance(value, str):
         try:
-            value = float(value) if any(c in value for c in ".eE") else int(value)
-        except ValueError as exc:
-            raise CheckError(f"bound {value!r} is not a number, but {col.name!r} is {col.physical}") from exc
+            value = int(value)
+        except ValueError:
+            try:
+                value = float(value)  # also "NaN" and "inf": a set may name them
+            except ValueError as exc:
+                raise CheckError(f"bound {value!r} is not a number, but {col.name!r} is {col.physical}") from exc
     if fam == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise CheckError(f"bound {value!r} is not a number, but {col.name!r} is {col.physical}")
-    return params.add(value)
+    exact = _decimal_bound(value, col.physical) if fam == "number" else None
+    return params.add(value if exact is None else exact)
 
 
-def _between(expr: str, args: dict[str, Any], col: Col, params: Params, *, length: bool = False) -> str:
+def _decimal_bound(value: int | float, physical: str) -> Decimal | None:
+    """A bound on a DECIMAL column as the decimal it was written as, so it compares exactly.
+
+    A binary double would compare `0.30` with 0.299999999999999988898.... None when
+    the column is not DECIMAL, the value is not finite, or the common type would
+    exceed DuckDB's 38 digits (then the double's order is exact enough: the bound
+    lies beyond every value the column can hold).
+    """
+    typed = conform.decimal(physical)
+    if typed is None:
+        return None
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(int(value))
+    if not exact.is_finite():
+        return None
+    width, scale = typed
+    _, digits, exponent = exact.as_tuple()
+    assert isinstance(exponent, int)
+    bound_scale = max(0, -exponent)
+    bound_int = max(0, len(digits) + exponent)
+    if max(width - scale, bound_int) + max(scale, bound_scale) > MAX_DECIMAL_WIDTH:
+        return None
+    return exact
+
+
+def _between(expr: str, args: dict[str, Any], col: Col, params: Params, *, length: bool = False,
+             finite: bool = False) -> str:
+    """Outside the bounds. NaN lies outside every bound (DuckDB sorts it above +inf, so
+    `NaN < min` alone would pass it); with `finite` (a mean) so do +-inf."""
     target = f"length({col.text(expr)})" if length else expr
     parts = []
+    if finite:
+        parts.append(f"NOT isfinite({target})")
+    elif col.is_float and not length:
+        parts.append(f"isnan({target})")
     if args.get("min_value") is not None:
         lo = params.add(int(args["min_value"])) if length else bound(args["min_value"], col, params)
         parts.append(f"{target} {'<=' if args.get('strict_min') else '<'} {lo}")
@@ -141,9 +184,15 @@ def _between(expr: str, args: dict[str, Any], col: Col, params: Params, *, lengt
 
 
 def _in_set(expr: str, args: dict[str, Any], col: Col, params: Params) -> str:
-    values = args.get("value_set") or []
+    """Membership: TRUE or FALSE for a non-null value, NULL for a null one (never counted).
+
+    A null member is dropped: `x IN ('a', NULL)` is NULL, not FALSE, for every other
+    value, so non-members would never count (Great Expectations ignores it too). An
+    empty set holds nothing. NaN is a member only when the set names it.
+    """
+    values = [v for v in args.get("value_set") or [] if v is not None]
     if not values:
-        return f"({expr} IS NOT NULL)"
+        return f"(CASE WHEN {expr} IS NULL THEN NULL ELSE FALSE END)"
     typed = [bound(v, col, params) for v in values]
     return f"({expr} IN ({', '.join(typed)}))"
 
@@ -169,7 +218,8 @@ RULES: dict[str, Rule] = {r.assertion: r for r in [
          lambda e, a, c, p: _between(e, a, c, p, length=True), "of a length out of bounds"),
     Rule("expect_column_min_to_be_between", Counting.AGGREGATE, _between, "minimum out of bounds"),
     Rule("expect_column_max_to_be_between", Counting.AGGREGATE, _between, "maximum out of bounds"),
-    Rule("expect_column_mean_to_be_between", Counting.AGGREGATE, _between, "mean out of bounds"),
+    Rule("expect_column_mean_to_be_between", Counting.AGGREGATE,
+         lambda e, a, c, p: _between(e, a, c, p, finite=True), "mean out of bounds"),
     Rule("expect_column_distinct_values_to_be_in_set", Counting.DISTINCT,
          lambda e, a, c, p: f"(NOT {_in_set(e, a, c, p)})", "distinct values not in the set"),
     Rule("expect_compound_columns_to_be_unique", Counting.DUPLICATES, None, "duplicated combinations"),
@@ -258,6 +308,14 @@ class Check:
     def col(self) -> Col:
         assert self.column is not None
         return self.cols[self.column]
+
+    def aggregate(self) -> str:
+        """min/max/mean of the column. A float mean is a compensated sum over the count:
+        DuckDB's `avg` of 2,000 x 0.1 is 0.09999999999999647, `fsum` gives 0.1."""
+        name = AGGREGATES[self.assertion]
+        if name == "avg" and self.col.is_float:
+            return f"(fsum({self.col.sql}) / count({self.col.sql}))"
+        return f"{name}({self.col.sql})"
 
     def predicate(self, params: Params, expr: str | None = None) -> str:
         """The SQL that is TRUE for a failing row (or aggregate value)."""
@@ -352,9 +410,9 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None) 
             else:
                 out(c, "total", f"count_if({_not_all_null(cols)})")
         elif kind is Counting.AGGREGATE:
-            agg = f"{AGGREGATES[c.assertion]}({c.col.sql})"
-            out(c, "failed", f"CASE WHEN {c.predicate(params, agg)} THEN 1 ELSE 0 END")
-            out(c, "total", f"CASE WHEN count({c.col.sql}) > 0 THEN 1 ELSE 0 END")
+            agg = c.aggregate()
+            out(c, "failed", f"CASE WHEN {agg} IS NULL OR {c.predicate(params, agg)} THEN 1 ELSE 0 END")
+            out(c, "total", "1")
             out(c, "observed", agg)
         elif kind is Counting.DISTINCT:
             out(c, "failed", f"count(DISTINCT {c.col.sql}) FILTER (WHERE {c.predicate(params)})")

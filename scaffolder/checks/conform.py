@@ -46,13 +46,17 @@ def normalise(physical: str) -> str:
     return re.sub(r"\s+", " ", physical.replace('"', "").strip().upper())
 
 
-def _decimal(physical: str) -> tuple[int, int] | None:
-    m = _DECIMAL.match(physical)
+FLOATS = ("FLOAT", "DOUBLE")  # binary floating point: the only types that hold NaN
+
+
+def decimal(physical: str) -> tuple[int, int] | None:
+    """(width, scale) of a DECIMAL type, else None."""
+    m = _DECIMAL.match(normalise(physical))
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _numeric(physical: str) -> bool:
-    return physical in _INTEGERS or physical in ("FLOAT", "DOUBLE") or _decimal(physical) is not None
+    return physical in _INTEGERS or physical in FLOATS or decimal(physical) is not None
 
 
 def conforms(logical: LogicalType, physical: str, *, typed: bool = True) -> bool:
@@ -73,7 +77,7 @@ def conforms(logical: LogicalType, physical: str, *, typed: bool = True) -> bool
     if name == "decimal":
         assert logical.precision is not None and logical.scale is not None
         whole = logical.precision - logical.scale
-        dec = _decimal(phys)
+        dec = decimal(phys)
         if dec is not None:
             return dec[0] - dec[1] <= whole and dec[1] <= logical.scale
         digits = _SIGNED.get(phys) or _UNSIGNED.get(phys)

@@ -6,7 +6,8 @@ check whose bounds contain the whole [min, max] range provably fails no row.
 Such checks leave the scan, and a column no remaining check needs is never
 read. Only numeric, date and timestamp columns use min/max (string statistics
 may be truncated), only when every row group has statistics, and only for flat
-schemas (nested columns have dotted paths).
+schemas (nested columns have dotted paths). Float columns never use min/max:
+writers leave NaN out of them, and NaN fails every bound.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ from scaffolder.checks.sql import Params
 
 _RANGE = {"number", "date", "timestamp", "timestamptz"}
 _NESTED = ("STRUCT", "MAP", "UNION")
+
+
+def distrust_float_statistics(con: Any, checks: list[Check]) -> None:
+    """Keep DuckDB from answering float predicates from min/max statistics that leave NaN out.
+
+    On a Parquet file whose writer left NaN out of min/max (pyarrow does), DuckDB folds
+    `isnan(x)` and `x > max` to false from the statistics and skips row groups by them,
+    so NaN would pass every check. Only when a check reads a float column.
+    """
+    if any(col.is_float for c in checks if c.error is None for col in c.cols.values()):
+        con.execute("SET disabled_optimizers = 'statistics_propagation,filter_pushdown'")
 
 
 class Footer:
@@ -101,7 +113,7 @@ def answer(footer: Footer, checks: list[Check], values: dict[tuple[str, str], An
             values[(c.id, "failed")], values[(c.id, "total")] = rows - nulls, rows
             proven.add(c.id)
             continue
-        if c.col.family not in _RANGE:
+        if c.col.family not in _RANGE or c.col.is_float:
             continue
         if c.column not in ranges:
             ranges[c.column] = _range(con, c.col.physical, info)
@@ -164,7 +176,8 @@ def pushdown(footer: Footer, relation: str, checks: list[Check], values: dict[tu
     if not footer.usable:
         return set()
     con = footer.con
-    eligible = [c for c in checks if c.error is None and c.assertion in PUSHDOWN and c.column is not None]
+    eligible = [c for c in checks if c.error is None and c.assertion in PUSHDOWN and c.column is not None
+                and not c.col.is_float]  # the reader would skip row groups whose min/max leave NaN out
     others = {name for c in checks if c not in eligible
               for name in c.key}
     chosen = [c for c in eligible if c.column not in others]

@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from scaffolder.report.finding import Finding, Location, Severity
@@ -21,10 +22,19 @@ EXTRA_COLUMN = "extra-column"
 
 
 def passes(failed: int, total: int, threshold: float, *, zero_rows_pass: bool = True) -> bool:
-    """checks.md: pass when (total - failed) / total >= threshold; zero rows pass (not row counts)."""
+    """checks.md: pass when (total - failed) / total >= threshold; zero rows pass (not row counts).
+
+    Compared exactly, as `(total - failed) >= threshold x total` with the threshold as
+    written (its shortest decimal form): 2 of 3 does not meet 0.66666666666667.
+    """
     if total == 0:
         return zero_rows_pass
-    return (total - failed) / total >= threshold - 1e-12
+    return total - failed >= exact(threshold) * total
+
+
+def exact(number: float) -> Fraction:
+    """The decimal a float was written as (`repr` is its shortest round-tripping form), exactly."""
+    return Fraction(repr(float(number)))
 
 
 def plain(value: Any) -> Any:

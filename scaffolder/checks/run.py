@@ -81,6 +81,7 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
     physical = src.columns
     checks = plan(contract)
     _bind_columns(checks, contract, physical)
+    metadata.distrust_float_statistics(con, checks)
     report = CheckReport(contract.path, contract.name, source, src.format, None)
     report.warnings = _extra_columns(contract, physical)
     results: dict[str, CheckResult] = {c.id: _result(c, contract) for c in checks}
@@ -266,7 +267,9 @@ def _score(c: Check, r: CheckResult, values: dict[tuple[str, str], Any]) -> None
     if not r.passed:
         rule = c.rule
         assert rule is not None
-        if c.counting in (Counting.AGGREGATE, Counting.ROW_COUNT):
+        if c.counting is Counting.AGGREGATE and r.observed is None:
+            r.message = f"no non-null values: nothing to compare with {_bounds(c.args)}"
+        elif c.counting in (Counting.AGGREGATE, Counting.ROW_COUNT):
             r.message = f"{rule.summary}: observed {r.observed!s}, expected {_bounds(c.args)}"
         elif c.counting is Counting.DISTINCT:
             r.message = f"{r.failed} of {r.total} distinct values are not in the set"

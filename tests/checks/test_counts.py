@@ -137,7 +137,8 @@ def test_freshness_on_timestamptz(tmp_path: Path) -> None:
     assert not next(c for c in late.checks if c.id == "sla.freshness").passed
 
 
-def test_zero_rows_pass_except_row_count(tmp_path: Path) -> None:
+def test_zero_rows_pass_per_row_checks_but_not_aggregates(tmp_path: Path) -> None:
+    """Per-row checks pass on zero rows; min/max/mean of no values have nothing to compare (GE fails them)."""
     import duckdb
 
     from tests.checks.data import make_table
@@ -148,10 +149,13 @@ def test_zero_rows_pass_except_row_count(tmp_path: Path) -> None:
     con.execute(f"COPY (SELECT * FROM t WHERE false) TO '{path}' (FORMAT parquet)")
     report = run_checks(load_contract_text(CONTRACT, "c.yaml"), str(path), now=parse_now(NOW))
     failing = {c.id for c in report.checks if not c.passed}
-    assert failing == {"row_count_to_be_between", "at_least_21", "sla.freshness"}
+    assert failing == {"row_count_to_be_between", "at_least_21", "sla.freshness", "amount.min_to_be_between",
+                       "amount.max_to_be_between", "qty.mean_to_be_between"}
     assert report.rows == 0
-    totals = {c.id: c.total for c in report.checks if c.source in ("constraint", "quality")}
-    assert totals["id.not_null"] == 0 and totals["amount.min_to_be_between"] == 0
+    totals = {c.id: (c.failed, c.total) for c in report.checks if c.source in ("constraint", "quality")}
+    assert totals["id.not_null"] == (0, 0) and totals["amount.min_to_be_between"] == (1, 1)
+    mean = next(c for c in report.checks if c.id == "qty.mean_to_be_between")
+    assert mean.message.startswith("no non-null values")
 
 
 @pytest.mark.parametrize("ext", ["parquet", "csv"])
