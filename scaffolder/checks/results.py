@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.report.finding import Finding, Location, Severity
+from scaffolder.report.words import plural
 
 CHECK_FAILED = "check-failed"
 EXTRA_COLUMN = "extra-column"
@@ -132,9 +133,9 @@ def _verdict(c: CheckResult) -> str:
 
 def _summary(report: CheckReport) -> str:
     bad = len(report.failed)
-    word = "check" if len(report.checks) == 1 else "checks"
     verdict = "all passed" if not bad else f"{bad} failed"
-    return f"{len(report.checks)} {word} on {report.rows if report.rows is not None else '?'} rows: {verdict}"
+    rows = plural(report.rows, "row") if report.rows is not None else "? rows"
+    return f"{plural(len(report.checks), 'check')} on {rows}: {verdict}"
 
 
 def render_text(report: CheckReport) -> str:

@@ -34,6 +34,7 @@ from scaffolder.checks.sql import Params, ident
 from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.model import Contract
 from scaffolder.report.finding import Finding, Severity
+from scaffolder.report.words import plural
 
 DUPS = "__scaffolder_dups"
 Progress = Callable[[str], None]
@@ -107,7 +108,7 @@ def _run(con: Any, contract: Contract, source: str, *, now: dt.datetime | None, 
         results[cid].via = via
     rest = [c for c in scanned if c.id not in shortcuts and c.id not in counted]
     dups = DuplicatePlan.of(scanned, DUPS)
-    say(f"scanning {source} ({len(checks)} checks, one pass{' + one for uniqueness' if dups else ''})")
+    say(f"scanning {source} ({plural(len(checks), 'check')}, one pass{' + one for uniqueness' if dups else ''})")
     # One statement after the other: running the uniqueness pass on a second cursor at the same
     # time was measured slower at 10M rows (2.50 s vs 2.30 s) and no faster at 1M.
     got, rows = _main(con, rest, fresh if fresh is not None and fresh.id not in shortcuts else None, results)
