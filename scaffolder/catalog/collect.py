@@ -46,7 +46,7 @@ class Health:
             return "contract did not validate"
         n = len(self.checks)
         if self.ok:
-            return f"{n}/{plural(n, 'check')} passed" + (f" on {plural(self.rows, 'row')}" if self.rows is not None else "")
+            return f"{n}/{n} checks passed" + (f" on {plural(self.rows, 'row')}" if self.rows is not None else "")
         return f"{len(self.failed)} of {n} checks failed"
 
     def result_for(self, column: str | None, assertion: str) -> dict[str, Any] | None:
