@@ -93,3 +93,29 @@ def test_a_broken_head_never_reads_as_version_none(repo: Path) -> None:
     assert "modified 2.1.0 -> (does not validate)" in text.out
     md = run_cli("check", "--base", "main", "--head", "HEAD", "--format", "markdown", cwd=repo).out
     assert "None" not in md, md
+
+
+def _report(ok_contract: bool, fail_on: str = "bump"):
+    from scaffolder.changes.report import ChangeReport, ContractResult
+    from scaffolder.report.finding import Finding
+
+    c = ContractResult("a.b", "a.yaml", "modified", base_version="1.0.0", head_version="1.0.1",
+                       required_bump="patch", declared_bump="patch")
+    if not ok_contract:
+        c.gate.append(Finding("version-bump-too-small", "too small"))
+    return ChangeReport([c], fail_on=fail_on)
+
+
+def test_the_headline_sums_up_everything_that_fails() -> None:
+    from scaffolder.report.markdown import Verdict, verdict
+
+    data_bad, data_ok = Verdict("Data checks", False, "7 of 20 failed for `a.b`"), Verdict("Data checks", True, "1 product checked")
+    assert verdict(_report(True), [data_ok]).startswith("✅ **Contract check passed**")
+    line = verdict(_report(True), [data_bad])
+    assert line.startswith("❌ **Data checks failed**: 7 of 20 failed for `a.b`.") and "✅" not in line
+    both = verdict(_report(False), [data_bad])
+    assert both.startswith("❌ **Contract check and data checks failed**: 1 contract changed, 1 failing")
+    assert "7 of 20 failed" in both
+    never = verdict(_report(True, fail_on="never"), [data_bad])
+    assert never.startswith("⚠️ **Data checks found problems**") and "❌" not in never and "✅" not in never
+    assert verdict(_report(False)).startswith("❌ **Contract check failed**")
