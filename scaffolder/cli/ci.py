@@ -47,7 +47,7 @@ def run_comment(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from scaffolder.errors import UsageError
-    from scaffolder.github.comment import bot_login, client, upsert
+    from scaffolder.github.comment import post
     from scaffolder.github.environment import read_context
 
     ctx = read_context()
@@ -56,9 +56,8 @@ def run_comment(args: argparse.Namespace) -> int:
     body_path = Path(args.body_file)
     if not body_path.is_file():
         raise UsageError(f"{body_path}: no such file")
-    gh = client(ctx.api_url, ctx.token)
-    result = upsert(gh, ctx.repository, args.pr, body_path.read_text("utf-8"),
-                    login=bot_login(gh, args.comment_author))
+    result = post(ctx.api_url, ctx.token, ctx.repository, args.pr, body_path.read_text("utf-8"),
+                  author=args.comment_author)
     print(f"PR comment: {result.action}{' (' + result.url + ')' if result.url else ''}"
           f"{': ' + result.detail if result.detail else ''}")
     return 1 if result.action in ("forbidden", "failed") else 0

@@ -177,7 +177,7 @@ def post_comment(ctx: GitHubContext, opts: CiOptions, outcome: CiOutcome) -> Com
 
 
 def _comment(ctx: GitHubContext, opts: CiOptions, report: ChangeReport, markdown: str) -> CommentResult | None:
-    from scaffolder.github.comment import CommentResult, bot_login, client, unreachable, upsert
+    from scaffolder.github.comment import CommentResult, post
 
     if opts.comment == "off":
         return None
@@ -185,12 +185,8 @@ def _comment(ctx: GitHubContext, opts: CiOptions, report: ChangeReport, markdown
         return None
     if not ctx.token:
         return CommentResult("skipped", detail="no GITHUB_TOKEN: not commenting")
-    try:
-        gh = client(ctx.api_url, ctx.token)
-        login = bot_login(gh, opts.comment_author)
-    except Exception as exc:  # network trouble: the report is already written
-        return unreachable(ctx.api_url, exc)
     changed = bool(report.contracts) or bool(report.findings)
     all_clear = f"{MARKER}\n## Data contract changes\n\n✅ All clear: this pull request no longer changes any data contract."
     body = markdown if changed or opts.comment == "always" else None
-    return upsert(gh, ctx.repository, ctx.pr_number, body, login=login, all_clear=all_clear)
+    return post(ctx.api_url, ctx.token, ctx.repository, ctx.pr_number, body, author=opts.comment_author,
+                all_clear=all_clear)

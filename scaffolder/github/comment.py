@@ -77,6 +77,17 @@ def fit(body: str, report_hint: str) -> str:
     return body[: COMMENT_LIMIT - len(note) - 10] + note
 
 
+def post(api_url: str, token: str, repository: str, number: int, body: str | None, *,
+         author: str | None = None, all_clear: str | None = None) -> CommentResult:
+    """Create or edit the sticky comment; a GitHub that cannot be reached is a result, never an exception."""
+    try:
+        gh = client(api_url, token)
+        login = bot_login(gh, author)
+    except Exception as exc:  # network trouble: whatever else the caller reports stays intact
+        return unreachable(api_url, exc)
+    return upsert(gh, repository, number, body, login=login, all_clear=all_clear)
+
+
 def upsert(gh: Any, repository: str, number: int, body: str | None, *, login: str,
            all_clear: str | None = None) -> CommentResult:
     """Create or edit our comment.

@@ -324,3 +324,13 @@ def test_the_retry_policy_waits_seconds_not_minutes(monkeypatch):
     sleeps = sum(min(policy.DEFAULT_BACKOFF_MAX, policy.backoff_factor * 2 ** i) for i in range(1, policy.total))
     assert sleeps + (policy.total + 1) * TIMEOUT <= 20  # one call, every attempt timing out
     assert policy.max_rate_limit_wait <= 5 and policy.secondary_rate_wait <= 5
+
+
+def test_the_workflow_run_commenter_says_github_is_unreachable_without_a_traceback(tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("<!-- scaffolder:contract-report -->\n## Data contract changes\n")
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "acme/mesh", "SCAFFOLDER_GITHUB_BACKOFF": "0",
+           "GITHUB_API_URL": f"http://127.0.0.1:{_closed_port()}/api/v3"}
+    result = run_cli("comment", "--pr", "7", "--body-file", str(report), env=env)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "PR comment: failed: GitHub API at http://127.0.0.1:" in result.out and "could not connect" in result.out
