@@ -15,6 +15,7 @@ from typing import Any
 from scaffolder.contract.model import Contract
 from scaffolder.contract.policy import Mesh
 from scaffolder.report.finding import Finding, Location, Severity
+from scaffolder.report.words import plural
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Health:
             return "contract did not validate"
         n = len(self.checks)
         if self.ok:
-            return f"{n}/{n} checks passed" + (f" on {self.rows} rows" if self.rows is not None else "")
+            return f"{n}/{n} checks passed" + (f" on {plural(self.rows, 'row')}" if self.rows is not None else "")
         return f"{len(self.failed)} of {n} checks failed"
 
     def result_for(self, column: str | None, assertion: str) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from scaffolder.catalog.collect import Health
 from scaffolder.catalog.history import Version
 from scaffolder.catalog.lineage import Graph, impacted
 from scaffolder.contract.model import Contract, Field, QualityCheck
+from scaffolder.report.words import plural
 
 
 def e(value: Any) -> str:
@@ -285,7 +286,7 @@ def banners(c: Contract, today: dt.date) -> str:
         if c.sunset:
             days = (c.sunset - today).days
             when = (f" It will be retired on {c.sunset.isoformat()} (in {days} day{'s' if days != 1 else ''})."
-                    if days >= 0 else f" Its sunset date, {c.sunset.isoformat()}, passed {-days} days ago.")
+                    if days >= 0 else f" Its sunset date, {c.sunset.isoformat()}, passed {plural(-days, 'day')} ago.")
         out.append(f'<div class="banner warn" role="alert"><strong>Deprecated.</strong>{e(when)} '
                    "Plan a move off this product.</div>")
     elif c.status == "retired":
@@ -334,7 +335,7 @@ def product_page(site: Site, c: Contract, svg: str, versions: list[Version] | No
 
 def lineage_page(site: Site, svg: str, n_products: int, n_external: int, fit: bool) -> str:
     """The whole mesh; `fit` starts it scaled to the page width (a CSS-only toggle, no script)."""
-    body = (f"<h1>Lineage graph</h1><p>{n_products} products and {n_external} external datasets. "
+    body = (f"<h1>Lineage graph</h1><p>{plural(n_products, 'product')} and {plural(n_external, 'external dataset')}. "
             'Boxes are products (click one to open it); dashed pills are external upstreams and downstreams; '
             'yellow boxes are deprecated; a red dashed edge closes a cycle.</p>'
             f'<input type="checkbox" id="fit"{" checked" if fit else ""}><label for="fit">fit to the page width</label>'

@@ -88,12 +88,14 @@ def _as_base_warning(f: Finding) -> Finding:
                                message=f"base version does not validate: {f.message}")
 
 
-def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date) -> list[ContractResult]:
+def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date,
+                  base: str = "") -> list[ContractResult]:
     """The result(s) for one pair: one, or two when `metadata.name` changed (removed + added).
 
     An invalid head fails with its validation findings. An invalid base is
     reported as warnings and the head is treated as added: the change that
-    fixes a broken contract must be able to merge.
+    fixes a broken contract must be able to merge. `base` names the old
+    side's revision in messages ("main:").
     """
     overrides = mesh.rule_overrides
     errors: list[Finding] = []
@@ -137,7 +139,7 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
         return [ContractResult(new_c.name, new.path, "added", head_version=new_c.version_text, mode=mode,
                                changes=changes, errors=errors + _warnings(new))]
     assert old is not None
-    changes = diff_contracts(old_c, new_c, mode, overrides)
+    changes = diff_contracts(old_c, new_c, mode, overrides, base)
     result = gate(old_c, new_c, changes)
     return [ContractResult(new_c.name, new.path, "renamed" if old.path != new.path else "modified",
                            old_path=old.path if old.path != new.path else None,
@@ -256,7 +258,7 @@ def check_changes(repo_root: str | Path, base_ref: str | None, head_ref: str | N
     pairs = _pair_moves(pairs)
     results: list[ContractResult] = []
     for old, new in pairs:
-        results.extend(compare_sides(old, new, mesh, today))
+        results.extend(compare_sides(old, new, mesh, today, base=f"{base_ref}:"))
     results.sort(key=lambda r: (r.path, r.name))
     report = ChangeReport(results, fail_on=fail_on, today=today, base_ref=base_ref,
                           head_ref=head_ref, merge_base=merge_base)

@@ -36,21 +36,50 @@ class _Diff:
     new: Contract
     mode: str
     overrides: dict[str, str]
+    base: str = ""  # how to name where the old version lives: "main:" in a PR, "" for two files
+    renames: dict[str, str] = field(default_factory=dict)  # old field name -> new (declared renames)
     out: list[Finding] = field(default_factory=list)
 
     def emit(self, rule_id: str, json_path: str, doc_path: PathKey, *, side: str = "new",
              key: bool = False, **values: Any) -> None:
+        """One finding, located in the head file.
+
+        Something that exists only in the old version (a removed field, check,
+        role) cannot be pointed at in the head file, where a GitHub annotation
+        must sit: it points at its parent there (`fields:`, `checks:`, ...)
+        and its message says where it was (`was at main:PATH:LINE`). Only a
+        removed contract, which has no head file, stays in the old file.
+        """
         rule = RULES[rule_id]
-        contract = self.new if side == "new" else self.old
         bump = cap(self.overrides[rule_id], self.mode) if rule_id in self.overrides else rule.bump(self.mode)
-        line, col = contract.doc.pos(doc_path, key=key)
+        message = format_message(rule, values)
+        data = {k: _plain(v) for k, v in values.items()}
+        if side == "old" and self.new is not self.old:
+            old_line, _ = self.old.doc.pos(doc_path, key=key)
+            data["was"] = f"{self.base}{self.old.path}:{old_line}"
+            message += f" (was at {data['was']})"
+            line, col = self.new.doc.pos(_parent(doc_path), key=True)
+            path = self.new.path
+        else:
+            contract = self.new if side == "new" else self.old
+            line, col = contract.doc.pos(doc_path, key=key)
+            path = contract.path
+            if side == "old":
+                data["side"] = "base"
         self.out.append(Finding(
-            rule_id, format_message(rule, values),
+            rule_id, message,
             severity=Severity.WARNING if bump == "major" else Severity.INFO,
-            location=Location(contract.path, line, col, json_path),
-            bump=bump, product=self.new.name or self.old.name,
-            data={**{k: _plain(v) for k, v in values.items()}, **({"side": "base"} if side == "old" else {})},
+            location=Location(path, line, col, json_path),
+            bump=bump, product=self.new.name or self.old.name, data=data,
         ))
+
+
+def _parent(doc_path: PathKey) -> PathKey:
+    """The list (or mapping) that held an item: the path up to the first list index, else one up."""
+    for i, part in enumerate(doc_path):
+        if isinstance(part, int):
+            return doc_path[:i]
+    return doc_path[:-1]
 
 
 def _plain(value: Any) -> Any:
@@ -76,8 +105,12 @@ def contract_removed(old: Contract, mode: str = "consumer", overrides: dict[str,
 
 
 def diff_contracts(old: Contract | None, new: Contract | None, mode: str = "consumer",
-                   overrides: dict[str, str] | None = None) -> list[Finding]:
-    """Every change from `old` to `new` (either may be None: added / removed contract)."""
+                   overrides: dict[str, str] | None = None, base: str = "") -> list[Finding]:
+    """Every change from `old` to `new` (either may be None: added / removed contract).
+
+    `base` prefixes the old file's path where a message says where a removed
+    item was: "main:" when the old version is a git revision.
+    """
     overrides = overrides or {}
     if old is None and new is None:
         return []
@@ -88,7 +121,7 @@ def diff_contracts(old: Contract | None, new: Contract | None, mode: str = "cons
         return [contract_removed(old, mode, overrides)]
     if old.name != new.name:
         return [contract_removed(old, mode, overrides), contract_added(new, mode, overrides)]
-    d = _Diff(old, new, mode, overrides)
+    d = _Diff(old, new, mode, overrides, base)
     for aspect in CONTRACT_ASPECTS:
         aspect(d)
     _diff_fields(d)
@@ -269,6 +302,7 @@ def _diff_fields(d: _Diff) -> None:
         pk_changed = of.constraints.primary_key != nf.constraints.primary_key
         for aspect in FIELD_ASPECTS:
             aspect(d, of, nf, pk_changed)
+    d.renames.update(renames)
     _primary_key(d, renames)
 
 
@@ -444,15 +478,22 @@ SET_GROWS_LOOSENS = {
 RANGE_ARGS = ("min_value", "max_value")
 
 
-def _match_checks(old: list[QualityCheck], new: list[QualityCheck]) -> tuple[list[tuple[QualityCheck, QualityCheck]], list[QualityCheck], list[QualityCheck]]:
-    """Pair checks by `name` when both have one, else by column + assertion (in order among equals)."""
+def _match_checks(old: list[QualityCheck], new: list[QualityCheck], renames: dict[str, str] | None = None,
+                  ) -> tuple[list[tuple[QualityCheck, QualityCheck]], list[QualityCheck], list[QualityCheck]]:
+    """Pair checks by `name` when both have one, else by column + assertion (in order among equals).
+
+    A check follows its column's declared rename: `note:assertion` in the old
+    version is `remark:assertion` in the new one when `remark` says `renamed_from: note`.
+    """
+    renames = renames or {}
     pairs: list[tuple[QualityCheck, QualityCheck]] = []
     old_left = list(old)
     new_left: list[QualityCheck] = []
     for n in new:
         hit = next((o for o in old_left if n.name and o.name == n.name), None)
         if hit is None:
-            hit = next((o for o in old_left if o.key == n.key and not (o.name and n.name and o.name != n.name)), None)
+            hit = next((o for o in old_left if _key(o, renames) == n.key
+                        and not (o.name and n.name and o.name != n.name)), None)
         if hit is None:
             new_left.append(n)
         else:
@@ -461,8 +502,18 @@ def _match_checks(old: list[QualityCheck], new: list[QualityCheck]) -> tuple[lis
     return pairs, old_left, new_left
 
 
+def _column(c: QualityCheck, renames: dict[str, str]) -> str | None:
+    """The check's column under its new name (a declared rename), else as written."""
+    return renames.get(c.column, c.column) if c.column else c.column
+
+
+def _key(c: QualityCheck, renames: dict[str, str]) -> str:
+    column = _column(c, renames)
+    return f"{column}:{c.assertion}" if column else c.assertion
+
+
 def _diff_checks(d: _Diff) -> None:
-    pairs, removed, added = _match_checks(d.old.checks, d.new.checks)
+    pairs, removed, added = _match_checks(d.old.checks, d.new.checks, d.renames)
     for c in added:
         d.emit("check-added", c.json_path, c.path, check=c.key)
     for c in removed:
@@ -473,7 +524,7 @@ def _diff_checks(d: _Diff) -> None:
 
 def _diff_check(d: _Diff, o: QualityCheck, n: QualityCheck) -> None:
     jp = n.json_path
-    if (o.column, o.assertion) != (n.column, n.assertion):
+    if (_column(o, d.renames), o.assertion) != (n.column, n.assertion):
         what = "assertion" if o.assertion != n.assertion else "column"
         d.emit("check-changed", f"{jp}.{what}", (*n.path, what), check=n.name or n.key,
                detail=f"{what} changed from {getattr(o, what)} to {getattr(n, what)}")

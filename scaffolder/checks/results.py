@@ -16,6 +16,7 @@ from typing import Any
 
 from scaffolder.report.finding import Finding, Location, Severity
 from scaffolder.report.mdescape import cell, code
+from scaffolder.report.words import plural
 
 CHECK_FAILED = "check-failed"
 EXTRA_COLUMN = "extra-column"
@@ -71,6 +72,7 @@ class CheckResult:
     observed: Any = None
     message: str = ""
     error: str | None = None  # the check could not run (a missing column, a bad bound)
+    detail: str | None = None  # the engine's own words for `error` (JSON and --verbose only)
     via: str = "scan"  # scan | metadata (Parquet statistics) | pushdown (its own pruned Parquet query)
 
     def to_json(self) -> dict[str, Any]:
@@ -84,6 +86,8 @@ class CheckResult:
             out["observed"] = plain(self.observed)
         if self.error:
             out["error"] = self.error
+        if self.detail:
+            out["detail"] = self.detail
         if self.via != "scan":
             out["via"] = {"metadata": "parquet-metadata", "pushdown": "parquet-pushdown"}[self.via]
         if self.message:
@@ -143,13 +147,14 @@ def _verdict(c: CheckResult) -> str:
 
 def _summary(report: CheckReport) -> str:
     bad = len(report.failed)
-    word = "check" if len(report.checks) == 1 else "checks"
     verdict = "all passed" if not bad else f"{bad} failed"
-    return f"{len(report.checks)} {word} on {report.rows if report.rows is not None else '?'} rows: {verdict}"
+    rows = plural(report.rows, "row") if report.rows is not None else "? rows"
+    return f"{plural(len(report.checks), 'check')} on {rows}: {verdict}"
 
 
-def render_text(report: CheckReport) -> str:
-    """A table (check, column, failed / total, threshold, result), then what failed and why."""
+def render_text(report: CheckReport, verbose: bool = False) -> str:
+    """A table (check, column, failed / total, threshold, result), then what failed and why
+    (with the query engine's own words under each error when `verbose`)."""
     head = ("check", "column", "failed / total", "threshold", "result")
     rows = [(c.id, c.column or "", _ratio(c), f"{c.threshold:g}", _verdict(c)) for c in report.checks]
     widths = [min(40, max(len(_one_line(r[i])) for r in [head, *rows])) for i in range(len(head))]
@@ -161,6 +166,8 @@ def render_text(report: CheckReport) -> str:
         lines.append("")
     for c in problems:
         lines.append(c.finding(report.product).text())
+        if verbose and c.detail:
+            lines.append("    engine: " + _one_line(c.detail))
         if c.samples:
             lines.append("    samples: " + ", ".join(_one_line(repr(plain(s))) for s in c.samples))
     for w in report.warnings:

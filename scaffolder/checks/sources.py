@@ -17,7 +17,6 @@ from typing import Any
 from scaffolder.checks import sandbox
 from scaffolder.checks.guards import SourceError, check_text, check_width, data_files, regular
 from scaffolder.checks.sql import ident, literal
-from scaffolder.errors import UsageError
 from scaffolder.extras import require
 
 __all__ = ["RELATION", "Source", "SourceError", "detect", "open_source"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
+from scaffolder.report.words import plural
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,8 +100,8 @@ def run_build(args: argparse.Namespace) -> int:
     for f in problems:
         print(f.text(), file=sys.stderr)
     left_out = len(got.findings)
-    print(f"catalog: {built.products} products, {built.external} external datasets, "
-          f"{len(health)} health reports -> {out}/index.html"
+    print(f"catalog: {plural(built.products, 'product')}, {plural(built.external, 'external dataset')}, "
+          f"{plural(len(health), 'health report')} -> {out}/index.html"
           + (f" ({left_out} problem{'s' if left_out != 1 else ''} left out, see above)" if left_out else ""))
     return 1 if problems else 0
 
@@ -221,5 +222,5 @@ def run_impact(args: argparse.Namespace) -> int:
             print(f"{'  ' * (i.depth - 1)}{i.name}  ({kind}; reads {i.via})")
         if impacts:
             prods = sum(i.is_product for i in impacts)
-            print(f"{len(impacts)} consumer{'s' if len(impacts) != 1 else ''} of {canonical} ({prods} products, {len(impacts) - prods} external)")
+            print(f"{len(impacts)} consumer{'s' if len(impacts) != 1 else ''} of {canonical} ({plural(prods, 'product')}, {len(impacts) - prods} external)")
     return 0

@@ -113,7 +113,13 @@ def run_check(args: argparse.Namespace) -> int:
         from scaffolder.report.output import dumps
 
         Path(args.output).write_text(redact(dumps(report.to_json())) + "\n", encoding="utf-8")
-    print(_render(report, args.format, f"`{args.output}`" if args.output else None))
+    text = _render(report, args.format, f"`{args.output}`" if args.output else None)
+    if args.format == "markdown":  # the same section `ci` adds to the PR comment
+        from scaffolder.report.impact import find_impact, impact_markdown
+
+        impact = impact_markdown(find_impact(report, mesh))
+        text = text.rstrip("\n") + "\n\n" + impact + "\n" if impact else text
+    print(text)
     return 0 if report.ok else 1
 
 

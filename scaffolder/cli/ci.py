@@ -47,7 +47,7 @@ def run_comment(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from scaffolder.errors import UsageError
-    from scaffolder.github.comment import bot_login, client, upsert
+    from scaffolder.github.comment import post
     from scaffolder.github.environment import read_context
 
     ctx = read_context()
@@ -56,9 +56,8 @@ def run_comment(args: argparse.Namespace) -> int:
     body_path = Path(args.body_file)
     if not body_path.is_file():
         raise UsageError(f"{body_path}: no such file")
-    gh = client(ctx.api_url, ctx.token)
-    result = upsert(gh, ctx.repository, args.pr, body_path.read_text("utf-8"),
-                    login=bot_login(gh, args.comment_author))
+    result = post(ctx.api_url, ctx.token, ctx.repository, args.pr, body_path.read_text("utf-8"),
+                  author=args.comment_author)
     print(f"PR comment: {result.action}{' (' + result.url + ')' if result.url else ''}"
           f"{': ' + result.detail if result.detail else ''}")
     return 1 if result.action in ("forbidden", "failed") else 0
@@ -66,13 +65,13 @@ def run_comment(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
+    import sys
     from pathlib import Path
 
     from scaffolder.errors import UsageError
-    from scaffolder.github.ci import CiOptions, run_ci
+    from scaffolder.github.ci import CiOptions, post_comment, run_ci
     from scaffolder.github.environment import read_context
     from scaffolder.report.output import dumps
-    from scaffolder.report.redact import redact
 
     try:
         today = dt.date.fromisoformat(args.today) if args.today else None
@@ -86,10 +85,7 @@ def run(args: argparse.Namespace) -> int:
                      report_path=Path(args.report_path) if args.report_path else None, today=today, now=now,
                      comment_author=args.comment_author,
                      working_directory=Path(args.working_directory) if args.working_directory else None)
-    outcome = run_ci(ctx, opts)
-    if ctx.in_actions and outcome.outputs.get("report-path"):
-        # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
-        Path(outcome.outputs["report-path"]).with_suffix(".md").write_text(redact(outcome.markdown), encoding="utf-8")
+    outcome = run_ci(ctx, opts)  # report, outputs and summary first: the comment cannot cost them
     fmt = args.format or ("github" if ctx.in_actions else "markdown")
     if fmt == "json":
         print(dumps(outcome.payload))
@@ -100,8 +96,13 @@ def run(args: argparse.Namespace) -> int:
               f"report: {outcome.outputs['report-path']}")
     else:
         print(outcome.markdown)
-    if outcome.comment is not None:
-        where = f" ({outcome.comment.url})" if outcome.comment.url else ""
-        detail = f": {outcome.comment.detail}" if outcome.comment.detail else ""
-        print(f"PR comment: {outcome.comment.action}{where}{detail}")
+    sys.stdout.flush()
+    shown = len(outcome.annotations)
+    comment = post_comment(ctx, opts, outcome)
+    if comment is not None:
+        for line in outcome.annotations[shown:]:  # the comment's own warning, in every format
+            print(line)
+        where = f" ({comment.url})" if comment.url else ""
+        detail = f": {comment.detail}" if comment.detail else ""
+        print(f"PR comment: {comment.action}{where}{detail}")
     return 0 if outcome.ok else 1

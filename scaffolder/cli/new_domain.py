@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
+from scaffolder.report.words import plural
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}")
 # Answers a domain inherits from its mesh, when the mesh recorded them.
@@ -183,6 +184,6 @@ def run_dbt_schema(args: argparse.Namespace) -> int:
         for f in findings:
             print(f.text())
         if args.check and result.ok:
-            verdict = "agree" if not findings else f"disagree ({len(findings)} findings)"
+            verdict = "agree" if not findings else f"disagree ({plural(len(findings), 'finding')})"
             print(f"{args.check} and {args.contract}: {verdict}")
     return 1 if findings else 0

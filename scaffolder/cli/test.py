@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the clock for freshness, ISO 8601 (default: now; no offset means UTC)")
     p.add_argument("--samples", type=int, default=0, metavar="N",
                    help="show up to N failing values of each failing check (default: 0)")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="under a check that could not run, also show the query engine's own error")
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -68,5 +70,5 @@ def run_test(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(render_markdown(report))
     else:
-        print(render_text(report))
+        print(render_text(report, verbose=args.verbose))
     return 0 if report.ok else 1

@@ -59,15 +59,20 @@ def run_validate(args: argparse.Namespace) -> int:
         for r in results:
             for f in r.findings:
                 print(f.text())
-        errors = sum(f.severity is Severity.ERROR for r in results for f in r.findings)
-        warnings = sum(f.severity is Severity.WARNING for r in results for f in r.findings)
-        bad = sum(not r.ok for r in results)
+        everything = [*mesh_findings, *(f for r in results for f in r.findings)]
+        errors = sum(f.severity is Severity.ERROR for f in everything)
+        warnings = sum(f.severity is Severity.WARNING for f in everything)
+        counts = f"({_plural(errors, 'error')}, {_plural(warnings, 'warning')})"
+        bad = [f"{sum(not r.ok for r in results)} invalid"] if not all(r.ok for r in results) else []
+        if has_errors(mesh_findings):  # the summary names every reason for a non-zero exit
+            bad.append(f"{mesh.path or 'mesh.yaml'} invalid")
         if not files:
-            print(f"no contracts found under {mesh.root} (globs: {', '.join(mesh.contracts)})")
+            print(f"no contracts found under {mesh.root} (globs: {', '.join(mesh.contracts)})"
+                  + (f"; {', '.join(bad)} {counts}" if bad else ""))
         else:
             word = "contract" if len(files) == 1 else "contracts"
-            verdict = "all valid" if ok else f"{bad} invalid"
-            print(f"{len(files)} {word} checked: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})")
+            verdict = "all valid" if ok else ", ".join(bad)
+            print(f"{len(files)} {word} checked: {verdict} {counts}")
     return 0 if ok else 1
 
 

@@ -1,8 +1,9 @@
-"""`scaffolder ci`: the Action's whole job on a pull request, in one library call.
+"""`scaffolder ci`: the Action's whole job on a pull request, in two library calls.
 
-Check changed contracts against the merge-base, run data checks where data is
-given, find the consumers a break touches, then report to every sink: JSON
-file, job summary, outputs, annotations and the one sticky PR comment.
+`run_ci` checks changed contracts against the merge-base, runs data checks
+where data is given, finds the consumers a break touches and writes the JSON
+file, job summary and outputs; `post_comment` then posts the one sticky PR
+comment. The report never waits on, or fails with, the GitHub API.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog.lineage import Impact, build_graph, impacted, mermaid
 from scaffolder.changes.report import ChangeReport
 from scaffolder.contract.semver import bump_rank
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
-from scaffolder.report.finding import Finding, has_errors
-from scaffolder.report.markdown import cell, code, render_markdown
+from scaffolder.report.annotations import annotation
+from scaffolder.report.finding import Finding, Location, Severity, has_errors
+from scaffolder.report.impact import find_impact, impact_markdown
+from scaffolder.report.markdown import Verdict, code, render_markdown
 from scaffolder.report.output import dumps
 from scaffolder.report.redact import redact
 
@@ -81,35 +83,21 @@ def _dbt_outputs(report: ChangeReport, root: Path, taken: set[str]) -> list[tupl
     return pairs
 
 
-def _impact(report: ChangeReport, mesh: Any) -> dict[str, list[Impact]]:
-    """The consumers of every product with a breaking change (from every contract of the mesh)."""
-    from scaffolder.contract.discover import find_in
-    from scaffolder.contract.validate import validate_files
-
-    breaking = [c for c in report.contracts if any(f.bump == "major" for f in c.changes)]
-    if not breaking:
-        return {}
-    contracts = [v.contract for v in validate_files(find_in(mesh.root, mesh.contracts), within=mesh.root) if v.contract]
-    graph = build_graph(contracts)
-    return {c.name: impacted(graph, c.name) for c in breaking}
-
-
-def _impact_markdown(impact: dict[str, list[Impact]]) -> str:
-    if not any(impact.values()):
-        return ""
-    parts = ["### Consumers a breaking change touches"]
-    for product, items in impact.items():
-        if not items:
-            continue
-        rows = "\n".join(
-            f"| {code(i.name)} | {'product' if i.is_product else 'external'} | {cell(i.owner or '—')} | "
-            f"{'direct' if i.depth == 1 else 'via ' + code(i.via)} |" for i in items)
-        parts.append(f"**{code(product)}**\n\n| consumer | kind | owner | how |\n|---|---|---|---|\n{rows}\n\n"
-                     f"```mermaid\n{mermaid(product, items)}\n```")
-    return "\n\n".join(parts)
+def _data_verdict(data_reports: list[Any]) -> Verdict | None:
+    """What the data checks add to the headline: how many failed, for which products."""
+    if not data_reports:
+        return None
+    bad = [r for r in data_reports if not r.ok]
+    if not bad:
+        n = len(data_reports)
+        return Verdict("Data checks", True, f"{n} product{'s' if n != 1 else ''} checked")
+    detail = ", ".join(f"{len(r.failed)} of {len(r.checks)} failed for {code(r.product)}" for r in bad)
+    return Verdict("Data checks", False, detail)
 
 
 def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
+    """Check, then write the report, outputs and job summary. The PR comment is `post_comment`'s job,
+    run after: GitHub being unreachable must never cost the report or change the exit code."""
     from scaffolder.changes.check import check_changes
     from scaffolder.contract.policy import load_mesh
     from scaffolder.github.sinks import annotations, write_outputs, write_summary
@@ -133,20 +121,21 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         from scaffolder.checks.run import run_checks
 
         data_reports = [run_checks(root / result.path, source, now=opts.now) for result, source in pairs]
-    impact = _impact(report, mesh)
+    impact = find_impact(report, mesh)
 
     extras = [*(f"> {n}" for n in notes)]
-    impact_md = _impact_markdown(impact)
+    impact_md = impact_markdown(impact)
     if impact_md:
         extras.append(impact_md)
-    if data_reports:
+    if data_reports:  # each report carries its own "Data checks: `product`" heading
         from scaffolder.checks.results import render_markdown as checks_markdown
 
-        extras.append("### Data checks\n\n" + "\n\n".join(checks_markdown(r) for r in data_reports))
+        extras.extend(checks_markdown(r) for r in data_reports)
     tail = "\n\n".join(extras)
     report_path = opts.report_path or root / "scaffolder-report.json"
+    data_verdict = _data_verdict(data_reports)
     body = render_markdown(report, marker=MARKER, full_report=f"`{report_path.name}` (job artifact) and the job summary",
-                           max_chars=60_000 - len(tail) - 4)
+                           max_chars=60_000 - len(tail) - 4, others=[data_verdict] if data_verdict else [])
     markdown = body.rstrip("\n") + ("\n\n" + tail if tail else "") + "\n"
 
     data_ok = all(r.ok for r in data_reports)
@@ -157,6 +146,8 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     tmp = report_path.with_suffix(report_path.suffix + ".tmp")
     tmp.write_text(redact(dumps(payload)), encoding="utf-8")
     tmp.replace(report_path)
+    if ctx.in_actions:  # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
+        report_path.with_suffix(".md").write_text(redact(markdown), encoding="utf-8")
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
     declared = [c.declared_bump for c in report.contracts if c.declared_bump in ("none", "patch", "minor", "major")]
@@ -167,18 +158,32 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         "report-path": str(report_path),
         "contracts-changed": str(len(report.contracts)),
     }
-    comment = _comment(ctx, opts, report, markdown)
-    if comment is not None:
-        outputs["comment"] = comment.action
-        if comment.url:
-            outputs["comment-url"] = comment.url
     write_outputs(ctx.output_file, outputs)
     write_summary(ctx.summary_file, markdown, str(report_path))
-    return CiOutcome(report, markdown, payload, annotations(findings), outputs, comment, ok, notes)
+    return CiOutcome(report, markdown, payload, annotations(findings), outputs, None, ok, notes)
+
+
+def post_comment(ctx: GitHubContext, opts: CiOptions, outcome: CiOutcome) -> CommentResult | None:
+    """Post the sticky comment, after everything else is written. A comment that cannot be posted is a
+    warning annotation (and the `comment` output), never a failure of the run."""
+    from scaffolder.github.sinks import write_outputs
+
+    comment = _comment(ctx, opts, outcome.report, outcome.markdown)
+    outcome.comment = comment
+    if comment is None:
+        return None
+    extra = {"comment": comment.action, **({"comment-url": comment.url} if comment.url else {})}
+    outcome.outputs.update(extra)
+    write_outputs(ctx.output_file, extra)
+    if comment.action in ("failed", "forbidden"):
+        warning = Finding("pr-comment", f"the PR comment was not posted: {comment.detail}",
+                          severity=Severity.WARNING, location=Location())
+        outcome.annotations.append(annotation(warning))
+    return comment
 
 
 def _comment(ctx: GitHubContext, opts: CiOptions, report: ChangeReport, markdown: str) -> CommentResult | None:
-    from scaffolder.github.comment import CommentResult, bot_login, client, upsert
+    from scaffolder.github.comment import CommentResult, post
 
     if opts.comment == "off":
         return None
@@ -186,9 +191,8 @@ def _comment(ctx: GitHubContext, opts: CiOptions, report: ChangeReport, markdown
         return None
     if not ctx.token:
         return CommentResult("skipped", detail="no GITHUB_TOKEN: not commenting")
-    gh = client(ctx.api_url, ctx.token)
-    login = bot_login(gh, opts.comment_author)
     changed = bool(report.contracts) or bool(report.findings)
     all_clear = f"{MARKER}\n## Data contract changes\n\n✅ All clear: this pull request no longer changes any data contract."
     body = markdown if changed or opts.comment == "always" else None
-    return upsert(gh, ctx.repository, ctx.pr_number, body, login=login, all_clear=all_clear)
+    return post(ctx.api_url, ctx.token, ctx.repository, ctx.pr_number, body, author=opts.comment_author,
+                all_clear=all_clear)

@@ -24,14 +24,34 @@ class CommentResult:
     detail: str = ""
 
 
-def client(api_url: str, token: str) -> Any:
-    """A PyGithub client for github.com or an Enterprise Server, retrying 5xx and rate limits."""
-    from github import Auth, Github, GithubRetry
+RETRIES = 2  # a comment is a courtesy: a few seconds of retries in all, never minutes
+BACKOFF = 0.5  # seconds; urllib3 sleeps 0, then 2 x BACKOFF, 4 x BACKOFF, ...
+RATE_LIMIT_WAIT = 5.0  # longest wait for a rate limit to reset before giving up
+TIMEOUT = 5  # seconds per request (PyGithub takes one int for connect and read)
 
-    backoff = float(os.environ.get("SCAFFOLDER_GITHUB_BACKOFF", "1.0"))
-    retry = GithubRetry(total=int(os.environ.get("SCAFFOLDER_GITHUB_RETRIES", "5")), backoff_factor=backoff,
-                        secondary_rate_wait=60 * backoff, max_rate_limit_wait=600)
-    return Github(auth=Auth.Token(token), base_url=api_url, retry=retry, timeout=30, per_page=100, lazy=True)
+
+def retry_policy() -> Any:
+    """Retry 5xx and rate limits a bounded number of times (env overrides exist for tests)."""
+    from github import GithubRetry
+
+    backoff = float(os.environ.get("SCAFFOLDER_GITHUB_BACKOFF", str(BACKOFF)))
+    return GithubRetry(total=int(os.environ.get("SCAFFOLDER_GITHUB_RETRIES", str(RETRIES))), backoff_factor=backoff,
+                       secondary_rate_wait=min(RATE_LIMIT_WAIT, 60 * backoff), max_rate_limit_wait=RATE_LIMIT_WAIT)
+
+
+def client(api_url: str, token: str) -> Any:
+    """A PyGithub client for github.com or an Enterprise Server, retrying 5xx and rate limits briefly."""
+    from github import Auth, Github
+
+    return Github(auth=Auth.Token(token), base_url=api_url, retry=retry_policy(), timeout=TIMEOUT, per_page=100, lazy=True)
+
+
+def unreachable(api_url: str, exc: BaseException) -> CommentResult:
+    """The comment could not be posted for a network reason: say where and why, in one line."""
+    reason = {"ConnectionError": "could not connect", "ConnectTimeout": "timed out connecting",
+              "ReadTimeout": "timed out waiting for an answer", "RetryError": "kept answering with errors",
+              "SSLError": "TLS failed"}.get(type(exc).__name__, type(exc).__name__)
+    return CommentResult("failed", detail=f"GitHub API at {api_url} {reason}; the report is in the job summary")
 
 
 def bot_login(gh: Any, override: str | None = None) -> str:
@@ -42,7 +62,9 @@ def bot_login(gh: Any, override: str | None = None) -> str:
 
     try:
         return str(gh.get_user().login)
-    except GithubException:
+    except GithubException as exc:
+        if exc.status >= 500:  # GitHub itself is failing: posting would fail too
+            raise
         return DEFAULT_BOT
 
 
@@ -53,6 +75,17 @@ def fit(body: str, report_hint: str) -> str:
         return body
     note = f"\n\n_…truncated: the comment limit is {COMMENT_LIMIT:,} characters. {report_hint}_\n"
     return body[: COMMENT_LIMIT - len(note) - 10] + note
+
+
+def post(api_url: str, token: str, repository: str, number: int, body: str | None, *,
+         author: str | None = None, all_clear: str | None = None) -> CommentResult:
+    """Create or edit the sticky comment; a GitHub that cannot be reached is a result, never an exception."""
+    try:
+        gh = client(api_url, token)
+        login = bot_login(gh, author)
+    except Exception as exc:  # network trouble: whatever else the caller reports stays intact
+        return unreachable(api_url, exc)
+    return upsert(gh, repository, number, body, login=login, all_clear=all_clear)
 
 
 def upsert(gh: Any, repository: str, number: int, body: str | None, *, login: str,
@@ -90,6 +123,6 @@ def upsert(gh: Any, repository: str, number: int, body: str | None, *, login: st
         if exc.status in (401, 403, 404):
             return CommentResult("forbidden", detail=f"GitHub answered {exc.status}: the token cannot comment here "
                                  "(a fork's pull request gets a read-only token); the report is in the job summary")
-        return CommentResult("failed", detail=f"GitHub answered {exc.status}")
+        return CommentResult("failed", detail=f"GitHub answered {exc.status}; the report is in the job summary")
     except Exception as exc:  # network trouble must not hide the report itself
-        return CommentResult("failed", detail=type(exc).__name__)
+        return unreachable(gh.requester.base_url if hasattr(gh, "requester") else "GitHub", exc)

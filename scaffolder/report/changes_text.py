@@ -15,11 +15,15 @@ def finding_line(f: Finding) -> str:
     return f"{f.location.prefix()}: {sev}{f.message} [{tag}]{accepted}"
 
 
+UNREADABLE = "(does not validate)"  # a version that could not be read: never "None"
+
+
 def headline(c: ContractResult) -> str:
+    head, base = c.head_version or UNREADABLE, c.base_version or UNREADABLE
     versions = {
-        "added": f"added at {c.head_version}",
-        "removed": f"removed (was {c.base_version})",
-    }.get(c.status, f"{c.status} {c.base_version} -> {c.head_version}")
+        "added": f"added at {head}",
+        "removed": f"removed (was {base})",
+    }.get(c.status, f"{c.status} {base} -> {head}")
     moved = f" (moved from {c.old_path})" if c.old_path and c.status == "renamed" else ""
     bump = f"required {c.required_bump}" + (f", declared {c.declared_bump}" if c.declared_bump else "")
     return f"{c.name}: {versions}{moved}, {c.mode} mode, {bump}: {'ok' if c.ok else 'FAIL'}"

@@ -9,6 +9,8 @@ pointer to the full JSON report takes their place.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.changes.rules import RULES, fill
@@ -43,7 +45,16 @@ def _row(f: Finding, section_path: str | None = None) -> str:
 HEADER = "| Rule | Bump | Where | Message |\n|---|---|---|---|"
 
 
-def verdict(report: ChangeReport) -> str:
+@dataclass(frozen=True)
+class Verdict:
+    """Another part of the run that the headline sums up (data checks): its name, result and detail."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def _contract_verdict(report: ChangeReport) -> str:
     n = len(report.contracts)
     if n == 0:
         return "✅ **No contract changed.**"
@@ -56,9 +67,40 @@ def verdict(report: ChangeReport) -> str:
     return f"❌ **Contract check failed**: {word}, {len(failing)} failing; required bump **{report.required_bump}**."
 
 
+def verdict(report: ChangeReport, others: Sequence[Verdict] = ()) -> str:
+    """The headline: whatever fails comes first and sets the icon; what passed follows, plainly."""
+    contract = _contract_verdict(report)
+    failing = [o for o in others if not o.ok]
+    if not failing:
+        return " ".join([contract, *(f"✅ **{o.name} passed**: {o.detail}." for o in others)])
+    if report.fail_on == "never":
+        return (f"⚠️ **{_names(failing)} found problems** ({'; '.join(o.detail for o in failing)}) "
+                f"but do not fail (`--fail-on never`). {_plain(contract)}")
+    if contract.startswith("❌"):
+        names = _names([Verdict("Contract check", False, ""), *failing])
+        detail = "; ".join([contract.split("**: ", 1)[1].rstrip("."), *(o.detail for o in failing)])
+        return f"❌ **{names} failed**: {detail}."
+    return f"❌ **{_names(failing)} failed**: {'; '.join(o.detail for o in failing)}. {_plain(contract)}"
+
+
+def _names(parts: Sequence[Verdict]) -> str:
+    words = [parts[0].name, *(p.name[:1].lower() + p.name[1:] for p in parts[1:])]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _plain(headline: str) -> str:
+    """A passing part's headline without its icon and bold, so it cannot read as the run's verdict."""
+    return headline.split(" ", 1)[1].replace("**", "")
+
+
+def _version(text: str | None) -> str:
+    """A version in backticks, or what stands for one that could not be read (never `None`)."""
+    return code(text) if text else "_does not validate_"
+
+
 def _title(c: ContractResult) -> str:
-    status = {"added": f"added at {code(c.head_version)}", "removed": f"removed (was {code(c.base_version)})"}.get(
-        c.status, f"{code(c.base_version)} → {code(c.head_version)}")
+    head, base = _version(c.head_version), _version(c.base_version)
+    status = {"added": f"added at {head}", "removed": f"removed (was {base})"}.get(c.status, f"{base} → {head}")
     mark = "✅" if c.ok else "❌"
     moved = f", moved from {code(c.old_path)}" if c.old_path and c.status == "renamed" else ""
     bumps = f"required **{c.required_bump}**" + (f", declared **{c.declared_bump}**" if c.declared_bump else "")
@@ -94,8 +136,8 @@ def _summary(report: ChangeReport) -> str:
     """A one-row-per-contract overview, so a truncated report still shows every verdict."""
     rows = ["| Contract | Change | Required | Declared | Result |", "|---|---|---|---|---|"]
     for c in report.contracts[:MAX_SUMMARY_ROWS]:
-        change = {"added": f"added {c.head_version}", "removed": f"removed {c.base_version}"}.get(
-            c.status, f"{c.base_version} → {c.head_version}")
+        head, base = c.head_version or "does not validate", c.base_version or "does not validate"
+        change = {"added": f"added {head}", "removed": f"removed {base}"}.get(c.status, f"{base} → {head}")
         rows.append(f"| {code(c.name)} | {cell(change)} | {c.required_bump} | {c.declared_bump or '–'} | "
                     f"{'✅' if c.ok else '❌'} |")
     if len(report.contracts) > MAX_SUMMARY_ROWS:
@@ -125,9 +167,12 @@ def _section(c: ContractResult, shown: int) -> tuple[str, int]:
 
 
 def render_markdown(report: ChangeReport, *, full_report: str = "the JSON report (`--format json`)",
-                    max_chars: int = MAX_CHARS, marker: str = "") -> str:
-    """The whole report, at most `max_chars` long (cut at section or row boundaries past that)."""
-    out = _render(report, full_report, max_chars, marker)
+                    max_chars: int = MAX_CHARS, marker: str = "", others: Sequence[Verdict] = ()) -> str:
+    """The whole report, at most `max_chars` long (cut at section or row boundaries past that).
+
+    `others` are the run's other results (data checks) that the headline must sum up too.
+    """
+    out = _render(report, full_report, max_chars, marker, others)
     if len(out) > max_chars:  # only when the header alone is too long (thousands of mesh findings)
         pointer = f"\n\n> ✂️ Report truncated. The full report is in {full_report}.\n"
         out = out[: max_chars - len(pointer)]
@@ -135,9 +180,10 @@ def render_markdown(report: ChangeReport, *, full_report: str = "the JSON report
     return out
 
 
-def _render(report: ChangeReport, full_report: str, max_chars: int, marker: str) -> str:
+def _render(report: ChangeReport, full_report: str, max_chars: int, marker: str,
+            others: Sequence[Verdict]) -> str:
     head = [marker] if marker else []
-    head += ["## Data contract changes", verdict(report)]
+    head += ["## Data contract changes", verdict(report, others)]
     if report.merge_base:
         head.append(f"Compared with merge-base {code(report.merge_base[:12])} of {code(report.base_ref)}"
                     f" and {code(report.head_ref) if report.head_ref else 'the working tree'}.")

@@ -26,7 +26,9 @@ def test_diff_exit_0_when_the_version_covers_the_change(pair, tmp_path) -> None:
     old, new = pair("3.0.0", (NOTE, ""))
     run = run_cli("diff", old, new, cwd=tmp_path)
     assert run.code == 0, run.out + run.err
-    assert f"{old}:{line_of(BASE, '- name: note')}:" in run.out
+    # the head file, on the removed field's parent; the message says where it was
+    assert f"{new}:{line_of(BASE, '    fields:')}:" in run.out
+    assert f"field note was removed (was at {old}:{line_of(BASE, '- name: note')})" in run.out
     assert "[field-removed, major]" in run.out
 
 
@@ -41,8 +43,9 @@ def test_diff_exit_1_and_json_shape(pair, tmp_path) -> None:
     assert (c["required_bump"], c["declared_bump"], c["ok"]) == ("major", "patch", False)
     [change] = c["changes"]
     assert change["rule"] == "field-removed" and change["bump"] == "major"
-    assert change["path"] == "$.spec.schema.fields[note]" and change["line"] == line_of(BASE, "- name: note")
-    assert change["message"] == "field note was removed"
+    assert change["path"] == "$.spec.schema.fields[note]" and change["line"] == line_of(BASE, "    fields:")
+    assert change["file"] == new and change["data"]["was"] == f"{old}:{line_of(BASE, '- name: note')}"
+    assert change["message"] == f"field note was removed (was at {old}:{line_of(BASE, '- name: note')})"
     assert [g["rule"] for g in c["gate"]] == ["version-bump-too-small"]
 
 

@@ -33,7 +33,8 @@ class Case:
     new: tuple[tuple[str, str], ...] = ()
     needle: str = ""
     after: str | None = None
-    side: str = "new"  # the file the finding must point into
+    side: str = "new"  # "old": the item exists only in the old file
+    parent: str = ""  # for side "old": the head file's line the finding points at (the item's parent)
 
 
 NOTE = "      - name: note\n        type: string\n"
@@ -57,10 +58,11 @@ CASES = [
     Case("back-to-active", "status-changed", "minor", "minor",
          old=(("  version: 2.1.0\n", "  version: 2.1.0\n  status: deprecated\n  sunset: 2027-06-30\n"),),
          new=(("  version: 2.1.0\n", "  version: 2.1.0\n  status: active\n"),), needle="status: active"),
-    Case("field-removed", "field-removed", "major", "minor", new=((NOTE, ""),), needle="- name: note", side="old"),
+    Case("field-removed", "field-removed", "major", "minor", new=((NOTE, ""),), needle="- name: note", side="old",
+         parent="    fields:"),
     Case("deprecated-field-removed", "field-removed", "major", "minor",
          old=((NOTE, NOTE + "        deprecated: {since: 2.0.0, sunset: 2026-01-01}\n"),), new=((NOTE, ""),),
-         needle="- name: note", side="old"),
+         needle="- name: note", side="old", parent="    fields:"),
     Case("field-added-nullable", "field-added", "minor", "major",
          new=((NOTE, NOTE + "      - name: channel\n        type: string\n"),), needle="- name: channel"),
     Case("field-added-not-null", "field-added", "minor", "major",
@@ -137,7 +139,7 @@ CASES = [
          new=(("description: The order", "description: The order's id"),), needle="description: The order's id"),
     Case("check-removed", "check-removed", "major", "minor",
          new=(("      - column: status\n        assertion: expect_column_values_to_be_in_set\n        " + INSET + "\n", ""),),
-         needle="- column: status", side="old"),
+         needle="- column: status", side="old", parent="    checks:"),
     Case("check-added", "check-added", "minor", "major",
          new=(("  lineage:\n", "      - column: note\n        assertion: expect_column_values_to_not_be_null\n  lineage:\n"),),
          needle="- column: note"),
@@ -167,13 +169,15 @@ CASES = [
          new=((SLA_A, '    availability: "99.99%"\n'),), needle="99.99%"),
     Case("availability-added", "availability-raised", "minor", "major", old=((SLA_A, ""),), needle="availability:"),
     Case("role-removed", "access-role-removed", "major", "major",
-         new=(("roles: [analyst, data-scientist]", "roles: [analyst]"),), needle="data-scientist", side="old"),
+         new=(("roles: [analyst, data-scientist]", "roles: [analyst]"),), needle="data-scientist", side="old",
+         parent="roles:"),
     Case("role-added", "access-role-added", "minor", "minor",
          new=(("roles: [analyst, data-scientist]", "roles: [analyst, data-scientist, engineer]"),), needle="engineer"),
     Case("policy-added", "access-policy-added", "major", "major",
          new=(("policies: [PII-RED-ACT]", "policies: [PII-RED-ACT, GDPR]"),), needle="GDPR"),
     Case("policy-removed", "access-policy-removed", "minor", "minor",
-         old=(("policies: [PII-RED-ACT]", "policies: [PII-RED-ACT, GDPR]"),), needle="GDPR", side="old"),
+         old=(("policies: [PII-RED-ACT]", "policies: [PII-RED-ACT, GDPR]"),), needle="GDPR", side="old",
+         parent="policies:"),
     Case("schema-type", "schema-type-changed", "major", "major", new=(("type: avro", "type: parquet"),), needle="type: parquet"),
     Case("owner", "owner-changed", "patch", "patch",
          new=(("owner: team-orders@company.io", "owner: team-sales@company.io"),), needle="owner:"),
@@ -196,9 +200,13 @@ def test_rule_row(case: Case, mode: str) -> None:
     assert [f.rule for f in findings] == [case.rule], [f.text() for f in findings]
     f = findings[0]
     assert f.bump == spec_bump(mode, case.consumer, case.producer)
-    text = new_text if case.side == "new" else old_text
-    assert f.location.path == f"{case.side}.yaml"
-    assert f.location.line == line_of(text, case.needle, case.after)
+    # every finding sits in the head file; one about a removed item sits on its parent there
+    assert f.location.path == "new.yaml"
+    if case.side == "new":
+        assert f.location.line == line_of(new_text, case.needle, case.after)
+    else:
+        assert f.location.line == line_of(new_text, case.parent)
+        assert f.message.endswith(f" (was at old.yaml:{line_of(old_text, case.needle, case.after)})"), f.message
     assert f.location.json_path and f.location.json_path.startswith("$.")
     assert f.product == "orders.order_events"
 

@@ -239,7 +239,12 @@ def test_data_checks_run_on_the_changed_contract(mesh_repo, tmp_path):
     failed = {c["id"]: (c["failed"], c["total"]) for c in checks["checks"] if not c["passed"]}
     assert failed["customer_id.masking"] == (1, 3)
     assert any(cid.startswith("order_id.") and v == (1, 3) for cid, v in failed.items())
-    assert "### Data checks" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    # the headline sums up everything that fails: the data, though the contract check passed
+    headline = summary.split("## Data contract changes\n\n", 1)[1].splitlines()[0]
+    assert headline.startswith("❌ **Data checks failed**: 4 of 10 failed for `orders-domain.order_events`.")
+    assert "✅" not in headline and "Contract check passed" in headline
+    assert summary.count("Data checks") == 2 and summary.count("### ❌ Data checks: `orders-domain.order_events`") == 1
 
 
 def test_the_domains_dbt_build_output_is_checked_without_being_named(mesh_repo, tmp_path):
@@ -264,3 +269,68 @@ def test_the_domains_dbt_build_output_is_checked_without_being_named(mesh_repo, 
     failed = {c["id"]: (c["failed"], c["total"]) for c in checks["checks"] if not c["passed"]}
     # both members of the duplicate group count; the seed's check allows events up to 2025-12-31 only
     assert failed == {"order_id.unique": (2, 2), "event_ts.values_to_be_between": (2, 2)}
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(("version", "code"), [("3.0.0", 0), ("2.1.1", 1)])
+def test_unreachable_github_still_reports_and_the_exit_code_follows_the_gate(mesh_repo, tmp_path, version, code):
+    edit_orders(mesh_repo, BREAK, ("version: 2.1.0", f"version: {version}"))
+    with FakeGitHub() as gh:
+        env = ci_env(mesh_repo, gh, tmp_path)
+    env["GITHUB_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/v3"
+    del env["SCAFFOLDER_GITHUB_BACKOFF"]  # the shipped retry policy
+    result = run_cli("ci", cwd=mesh_repo, env=env)
+    assert result.code == code, result.out + result.err
+    assert "Traceback" not in result.err
+    out = outputs(tmp_path)
+    assert out["ok"] == str(code == 0).lower() and out["comment"] == "failed"
+    assert "field-removed" in (tmp_path / "summary.md").read_text()
+    assert Path(out["report-path"]).is_file() and Path(out["report-path"]).with_suffix(".md").is_file()
+    assert "title=field-removed" in result.out
+    assert "::warning title=pr-comment::the PR comment was not posted: GitHub API at" in result.out
+    assert "could not connect" in result.out
+    # the report and its annotations come before the comment's fate
+    assert result.out.index("title=field-removed") < result.out.index("title=pr-comment")
+
+
+def test_github_answering_5xx_is_a_warning_after_a_few_retries(mesh_repo, tmp_path):
+    from scaffolder.github.comment import RETRIES
+
+    edit_orders(mesh_repo, BREAK, ("version: 2.1.0", "version: 3.0.0"))
+    with FakeGitHub() as gh:
+        gh.state.fail_next = 10_000
+        result = run_cli("ci", cwd=mesh_repo, env=ci_env(mesh_repo, gh, tmp_path))
+        assert result.code == 0, result.out + result.err
+        assert len(gh.state.requests) == 1 + RETRIES  # one call retried, then given up
+    assert "Traceback" not in result.err
+    assert outputs(tmp_path)["comment"] == "failed" and outputs(tmp_path)["ok"] == "true"
+    assert "::warning title=pr-comment::" in result.out and "kept answering with errors" in result.out
+    assert "field-removed" in (tmp_path / "summary.md").read_text()
+
+
+def test_the_retry_policy_waits_seconds_not_minutes(monkeypatch):
+    from scaffolder.github.comment import TIMEOUT, retry_policy
+
+    monkeypatch.delenv("SCAFFOLDER_GITHUB_BACKOFF", raising=False)
+    monkeypatch.delenv("SCAFFOLDER_GITHUB_RETRIES", raising=False)
+    policy = retry_policy()
+    sleeps = sum(min(policy.DEFAULT_BACKOFF_MAX, policy.backoff_factor * 2 ** i) for i in range(1, policy.total))
+    assert sleeps + (policy.total + 1) * TIMEOUT <= 20  # one call, every attempt timing out
+    assert policy.max_rate_limit_wait <= 5 and policy.secondary_rate_wait <= 5
+
+
+def test_the_workflow_run_commenter_says_github_is_unreachable_without_a_traceback(tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("<!-- scaffolder:contract-report -->\n## Data contract changes\n")
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "acme/mesh", "SCAFFOLDER_GITHUB_BACKOFF": "0",
+           "GITHUB_API_URL": f"http://127.0.0.1:{_closed_port()}/api/v3"}
+    result = run_cli("comment", "--pr", "7", "--body-file", str(report), env=env)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "PR comment: failed: GitHub API at http://127.0.0.1:" in result.out and "could not connect" in result.out

@@ -129,3 +129,10 @@ def test_platform_repo_comes_from_a_github_source() -> None:
                           ("gh:globex/mesh-platform", "globex/mesh-platform"),
                           ("/srv/templates/platform", "acme/datamesh-scaffolder")]:
         assert default.render(_copier_answers={"_src_path": src}).strip() == expected, src
+
+
+def test_the_starter_description_is_the_domains_own(template: Path, tmp_path: Path) -> None:
+    billing = load_contract(generate(template, tmp_path / "billing") / "data-product-contract.yaml")
+    assert billing.description == "Billing events of the billing domain, one row per order, latest state."
+    orders = load_contract(generate(template, tmp_path / "orders") / "data-product-contract.yaml")
+    assert orders.description == "Order events of the orders domain, one row per order, latest state."

@@ -171,3 +171,14 @@ def test_catalog_workflow_publishes_the_site_to_pages(mesh: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (mesh / "site" / "index.html").read_text()
     assert "orders.order_events" in page
+
+
+def test_what_ci_and_the_catalog_write_is_ignored(mesh: Path, tmp_path: Path) -> None:
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / ".gitignore").write_text((mesh / ".gitignore").read_text())
+    for rel in ("scaffolder-report.json", "scaffolder-report.md", "site/index.html"):
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text("generated\n")
+    assert git(repo, "status", "--porcelain", "--untracked-files=all").splitlines() == ["?? .gitignore"]
