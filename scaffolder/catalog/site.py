@@ -19,6 +19,7 @@ from scaffolder.catalog.collect import Health
 from scaffolder.catalog.history import Version
 from scaffolder.catalog.lineage import build_graph
 from scaffolder.contract.model import Contract
+from scaffolder.fsutil import atomic_write
 
 ASSETS = ("catalog.css", "catalog.js")
 FIT_UP_TO = 2800  # px: a wider graph starts at full size (scroll), else scaled to the page width
@@ -49,7 +50,7 @@ def slugs(contracts: list[Contract]) -> dict[str, str]:
 
 
 def _write(path: Path, text: str, files: list[Path]) -> None:
-    path.write_text(text, "utf-8")
+    atomic_write(path, text)
     files.append(path)
 
 

@@ -109,9 +109,10 @@ def run_check(args: argparse.Namespace) -> int:
     report = check_changes(root_from_args(args), args.base, args.head, mesh,
                            _today(args), fail_on=args.fail_on)
     if args.output:
+        from scaffolder.fsutil import atomic_write
         from scaffolder.report.output import dumps
 
-        Path(args.output).write_text(dumps(report.to_json()) + "\n", encoding="utf-8")
+        atomic_write(args.output, dumps(report.to_json()) + "\n")
     print(_render(report, args.format, f"`{args.output}`" if args.output else None))
     return 0 if report.ok else 1
 

@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_ci(ctx, opts)
     if ctx.in_actions and outcome.outputs.get("report-path"):
         # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
-        Path(outcome.outputs["report-path"]).with_suffix(".md").write_text(outcome.markdown, encoding="utf-8")
+        from scaffolder.fsutil import atomic_write
+
+        atomic_write(Path(outcome.outputs["report-path"]).with_suffix(".md"), outcome.markdown)
     fmt = args.format or ("github" if ctx.in_actions else "markdown")
     if fmt == "json":
         print(dumps(outcome.payload))

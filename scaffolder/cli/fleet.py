@@ -181,7 +181,9 @@ def run_update(args: argparse.Namespace) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     data = report.to_json(outcomes, args.to)
     if args.report_path:
-        Path(args.report_path).write_text(dumps(data) + "\n", encoding="utf-8")
+        from scaffolder.fsutil import atomic_write
+
+        atomic_write(args.report_path, dumps(data) + "\n")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:

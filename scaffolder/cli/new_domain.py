@@ -104,8 +104,9 @@ def add_codeowners(root: Path, domain: str, owners: str) -> bool:
     entry = f"/domains/{domain}/"
     if any(line.split()[:1] == [entry] for line in text.splitlines()):
         return False
-    path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + f"{entry} {owners}\n",
-                    encoding="utf-8")
+    from scaffolder.fsutil import atomic_write
+
+    atomic_write(path, text + ("" if text.endswith("\n") or not text else "\n") + f"{entry} {owners}\n")
     return True
 
 
