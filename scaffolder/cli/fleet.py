@@ -146,12 +146,10 @@ def _drift_word(st: Any) -> str:
 
 def run_update(args: argparse.Namespace) -> int:
     import os
-    import shutil
-    import tempfile
-    from pathlib import Path
 
     from scaffolder.errors import UsageError
-    from scaffolder.fleet import report
+    from scaffolder.fleet import gitops, report
+    from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
     from scaffolder.fleet.update import update_fleet
     from scaffolder.report.output import dumps
@@ -160,25 +158,23 @@ def run_update(args: argparse.Namespace) -> int:
     token = os.environ.get("GITHUB_TOKEN", "")
     if args.open_prs and not token:
         raise UsageError("--open-prs needs GITHUB_TOKEN (a token that may push and open pull requests)")
-    workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-"))
-    progress = _Progress(len(domains), f"update to {args.to}")
-    try:
-        cache = TemplateCache(workdir)
-        if args.open_prs:
-            from scaffolder.fleet.prs import fetch_branches
+    with scratch_dir() as workdir, gitops.run_lock([d.repo_root for d in domains]):
+        progress = _Progress(len(domains), f"update to {args.to}")
+        try:
+            cache = TemplateCache(workdir)
+            if args.open_prs:
+                from scaffolder.fleet.prs import fetch_branches
 
-            fetch_branches(domains, args.to, args.remote)
-        outcomes = update_fleet(domains, args.to, jobs=args.jobs, base=args.base, workdir=workdir, cache=cache,
-                                on_done=lambda o: progress.step(o.domain, o.status))
-        progress.close()
+                fetch_branches(domains, args.to, args.remote)
+            outcomes = update_fleet(domains, args.to, jobs=args.jobs, base=args.base, workdir=workdir,
+                                    cache=cache, on_done=lambda o: progress.step(o.domain, o.status))
+        finally:
+            progress.close()
         if args.open_prs:
             from scaffolder.fleet.prs import open_prs
 
             open_prs(outcomes, domains, cache, base=args.base, remote=args.remote, repository=args.repository,
                      api_url=os.environ.get("GITHUB_API_URL") or "https://api.github.com", token=token)
-    finally:
-        progress.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     data = report.to_json(outcomes, args.to)
     if args.report_path:
         from scaffolder.fsutil import atomic_write
@@ -200,17 +196,14 @@ def run_update(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     import json
     import os
-    import shutil
-    import tempfile
-    from pathlib import Path
 
     from scaffolder.fleet.plan import matrix
+    from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
 
     domains = _domains(args)
     if args.pending:
-        workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-"))
-        try:
+        with scratch_dir() as workdir:
             cache = TemplateCache(workdir)
 
             def pending(d: Any) -> bool:
@@ -221,8 +214,6 @@ def run_plan(args: argparse.Namespace) -> int:
                 return not target or cache.resolve(d.src_path, d.version or "") != target
 
             domains = [d for d in domains if d.problem or pending(d)]
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
     extra = ["--fleet-file", args.fleet_file] if args.fleet_file else []
     text = json.dumps(matrix(domains, args.to, extra_args=extra), separators=(",", ":"))
     out = os.environ.get("GITHUB_OUTPUT")
