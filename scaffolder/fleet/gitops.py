@@ -16,7 +16,14 @@ IDENTITY = ("-c", "user.name=scaffolder fleet", "-c", "user.email=fleet@scaffold
 
 
 class GitFailed(Exception):
-    pass
+    def __init__(self, message: str, stderr: str = "", command: str = ""):
+        super().__init__(message)
+        self.stderr, self.command = stderr, command
+
+    def said(self) -> str:
+        """The command and everything git wrote to stderr, on one line."""
+        words = " ".join(line.strip() for line in self.stderr.splitlines() if line.strip())
+        return f"{self.command}: {words}" if words else str(self)
 
 
 def git(repo: Path, *args: str, check: bool = True, input: str | None = None) -> str:
@@ -24,7 +31,7 @@ def git(repo: Path, *args: str, check: bool = True, input: str | None = None) ->
     proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, input=input)
     if check and proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-        raise GitFailed(f"git {' '.join(args[:3])}: {last}")
+        raise GitFailed(f"git {' '.join(args[:3])}: {last}", proc.stderr, f"git {' '.join(args[:3])}")
     return proc.stdout
 
 

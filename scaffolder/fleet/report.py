@@ -8,8 +8,9 @@ from scaffolder.fleet.model import STATUSES, Outcome
 from scaffolder.fleet.status import DomainStatus
 from scaffolder.report.markdown import cell
 
-ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌"}
-NEEDS_ACTION = ("conflicted", "needs-answer", "failed")
+ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌",
+         "pr-failed": "📭"}
+NEEDS_ACTION = ("conflicted", "needs-answer", "failed", "pr-failed")
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
@@ -28,8 +29,10 @@ def detail(o: Outcome) -> str:
         text = f"new question without a default: {o.question}"
     elif o.status == "failed":
         text = o.reason or "failed"
-    elif o.status == "updated":
+    elif o.status == "updated" or (o.status == "pr-failed" and not o.conflicts):
         text = f"{len(o.changed)} file(s) changed"
+    elif o.status == "pr-failed":
+        text = "conflicts in " + ", ".join(o.conflicts)
     else:
         text = o.reason or ""
     if o.reused:
@@ -60,7 +63,7 @@ def markdown(outcomes: list[Outcome], ref: str) -> str:
              " · ".join(f"{ICONS[s]} {n} {s}" for s, n in c.items() if n) or "no domains", "",
              "| Domain | Status | From | Branch | Details |", "|---|---|---|---|---|"]
     for o in outcomes:
-        branch = f"`{o.branch}`" if o.branch and o.status in ("updated", "conflicted") else ""
+        branch = f"`{o.branch}`" if o.branch and o.status in ("updated", "conflicted", "pr-failed") else ""
         lines.append(f"| {cell(o.domain)} | {ICONS[o.status]} {o.status} | {cell(o.from_version or '?')} | "
                      f"{branch} | {cell(detail(o))} |")
     return "\n".join(lines) + "\n"

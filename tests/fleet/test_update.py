@@ -37,7 +37,8 @@ def after_v2(built, tmp_path_factory) -> tuple[Path, str, int, dict, str]:
 def test_every_domain_gets_the_expected_status(after_v2) -> None:
     mesh, _, code, report, err = after_v2
     assert statuses(report) == EXPECTED_V2
-    assert report["counts"] == {"failed": 1, "needs-answer": 0, "conflicted": 1, "updated": 4, "up-to-date": 1}
+    assert report["counts"] == {"failed": 1, "pr-failed": 0, "needs-answer": 0, "conflicted": 1, "updated": 4,
+                                "up-to-date": 1}
     assert code == 1  # a conflict and a failure need a person
     assert "[7/7]" in err  # plain progress lines in CI
 
