@@ -23,11 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = fs.add_parser("status", help="template version, latest release and drift of every domain",
                       description="Drift = local edits to platform-owned files, found by rendering each "
                       "domain's recorded template version with its answers and comparing (files in the "
-                      "template's _skip_if_exists belong to the domain and are not compared).")
+                      "template's _skip_if_exists belong to the domain and are not compared). LATEST is the "
+                      "template's highest release tag, '? (no release)' when it has none. Exit codes: 0 "
+                      "(behind or drifted domains are only shown), 1 when a domain or its template cannot be "
+                      "read, and with --check also 1 when a domain is behind or drifted; 2 wrong usage.")
     common(s)
     s.add_argument("--jobs", "-j", type=int, default=2, help="parallel render processes (default: %(default)s)")
     s.add_argument("--no-drift", action="store_true", help="skip the drift check (no rendering)")
     s.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    s.add_argument("--check", action="store_true",
+                   help="exit 1 when a domain is behind its template's latest release or has drifted (for CI)")
     s.set_defaults(run=run_status)
 
     u = fs.add_parser("update", help="update every domain to a template release, one branch each",
@@ -123,7 +128,7 @@ class _Progress:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from scaffolder.fleet.report import status_text
+    from scaffolder.fleet.report import needs_attention, status_text
     from scaffolder.fleet.status import fleet_status
     from scaffolder.report.output import dumps
 
@@ -137,7 +142,7 @@ def run_status(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
     print(dumps([r.to_json() for r in rows]) if args.format == "json" else status_text(rows))
-    return 1 if any(r.problem for r in rows) else 0
+    return 1 if any(r.problem for r in rows) or (args.check and needs_attention(rows)) else 0
 
 
 def _drift_word(st: Any) -> str:

@@ -56,7 +56,7 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
                 continue
             st.latest = cache.latest_release(d.src_path)
             here, latest = cache.resolve(d.src_path, d.version or ""), cache.resolve(d.src_path, st.latest or "")
-            st.behind = bool(latest and here != latest)
+            st.behind = (here != latest) if latest else None  # no release tag: nothing to be behind
             if drift:
                 answers = {k: v for k, v in d.answers.items() if not k.startswith("_")}
                 render.append(Job(d.name, {"kind": "render", "src": d.src_path, "commit": d.version,
