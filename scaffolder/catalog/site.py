@@ -19,6 +19,7 @@ from scaffolder.catalog.collect import Health
 from scaffolder.catalog.history import Version
 from scaffolder.catalog.lineage import build_graph
 from scaffolder.contract.model import Contract
+from scaffolder.fsutil import atomic_write
 from scaffolder.report.redact import redact
 
 ASSETS = ("catalog.css", "catalog.js")
@@ -50,7 +51,7 @@ def slugs(contracts: list[Contract]) -> dict[str, str]:
 
 
 def _write(path: Path, text: str, files: list[Path]) -> None:
-    path.write_text(redact(text), "utf-8")
+    atomic_write(path, redact(text))
     files.append(path)
 
 

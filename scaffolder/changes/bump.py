@@ -17,6 +17,7 @@ from scaffolder.changes.check import check_changes
 from scaffolder.contract.load import Document, LoadError, load_text
 from scaffolder.contract.policy import Mesh
 from scaffolder.errors import ScaffolderError
+from scaffolder.fsutil import atomic_write
 from scaffolder.report.finding import Severity
 
 VERSION = ("metadata", "version")
@@ -53,7 +54,7 @@ def replace_version(text: str, doc: Document, new_version: str) -> str:
 
 
 def set_version(path: str | Path, new_version: str, mesh: Mesh | None = None) -> None:
-    """Rewrite the file in place, keeping a UTF-8 BOM and every other byte; validate before writing."""
+    """Rewrite the file (a temp file renamed over it), keeping a UTF-8 BOM and every other byte; validate before writing."""
     from scaffolder.contract.validate import validate_text
 
     p = Path(path)
@@ -65,7 +66,7 @@ def set_version(path: str | Path, new_version: str, mesh: Mesh | None = None) ->
     if not result.ok:
         first = next(f for f in result.findings if f.severity is Severity.ERROR)
         raise BumpError(f"the bumped file would not validate ({first.text()}); left unchanged")
-    p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+    atomic_write(p, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
 
 
 @dataclass

@@ -110,9 +110,10 @@ def run_check(args: argparse.Namespace) -> int:
     report = check_changes(root_from_args(args), args.base, args.head, mesh,
                            _today(args), fail_on=args.fail_on)
     if args.output:
+        from scaffolder.fsutil import atomic_write
         from scaffolder.report.output import dumps
 
-        Path(args.output).write_text(redact(dumps(report.to_json())) + "\n", encoding="utf-8")
+        atomic_write(args.output, redact(dumps(report.to_json())) + "\n")
     text = _render(report, args.format, f"`{args.output}`" if args.output else None)
     if args.format == "markdown":  # the same section `ci` adds to the PR comment
         from scaffolder.report.impact import find_impact, impact_markdown

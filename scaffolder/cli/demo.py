@@ -11,29 +11,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "them with dbt on DuckDB, check their data, open a breaking PR and show its report, roll "
                        "out a template release with the fleet, and build the catalog.")
     p.add_argument("dir", nargs="?", default="mesh-demo", help="folder to create (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="empty DIR first if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace DIR if an earlier demo made it (any other non-empty folder is refused)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import shutil
     import time
     from pathlib import Path
 
     import scaffolder
+    from scaffolder.demo.folder import prepare
     from scaffolder.demo.steps import STEPS, Runner
     from scaffolder.errors import UsageError
 
-    root = Path(args.dir).resolve()
-    if root.exists() and any(root.iterdir()):
-        if not args.force:
-            raise UsageError(f"{args.dir} is not empty (use --force to replace it)")
-        shutil.rmtree(root)
+    root = Path(args.dir).absolute()
     templates = Path(scaffolder.__file__).resolve().parents[1]
     if not (templates / "copier.yml").is_file():
         raise UsageError("the templates are not installed beside the package: run the demo from a clone "
                          "installed with `pip install -e '.[dbt]'`")
-    root.mkdir(parents=True, exist_ok=True)
+    prepare(root, force=args.force, shown=args.dir)
     runner = Runner(root=root, templates=templates, echo=lambda line: print(line, flush=True))
     start = time.perf_counter()
     for i, (title, step) in enumerate(STEPS, 1):

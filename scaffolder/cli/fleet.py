@@ -23,11 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = fs.add_parser("status", help="template version, latest release and drift of every domain",
                       description="Drift = local edits to platform-owned files, found by rendering each "
                       "domain's recorded template version with its answers and comparing (files in the "
-                      "template's _skip_if_exists belong to the domain and are not compared).")
+                      "template's _skip_if_exists belong to the domain and are not compared). LATEST is the "
+                      "template's highest release tag, '? (no release)' when it has none. Exit codes: 0 "
+                      "(behind or drifted domains are only shown), 1 when a domain or its template cannot be "
+                      "read, and with --check also 1 when a domain is behind or drifted; 2 wrong usage.")
     common(s)
     s.add_argument("--jobs", "-j", type=int, default=2, help="parallel render processes (default: %(default)s)")
     s.add_argument("--no-drift", action="store_true", help="skip the drift check (no rendering)")
     s.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    s.add_argument("--check", action="store_true",
+                   help="exit 1 when a domain is behind its template's latest release or has drifted (for CI)")
     s.set_defaults(run=run_status)
 
     u = fs.add_parser("update", help="update every domain to a template release, one branch each",
@@ -127,7 +132,7 @@ class _Progress:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from scaffolder.fleet.report import status_text
+    from scaffolder.fleet.report import needs_attention, status_text
     from scaffolder.fleet.status import fleet_status
     from scaffolder.report.output import dumps
 
@@ -141,7 +146,7 @@ def run_status(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
     print(dumps([r.to_json() for r in rows]) if args.format == "json" else status_text(rows))
-    return 1 if any(r.problem for r in rows) else 0
+    return 1 if any(r.problem for r in rows) or (args.check and needs_attention(rows)) else 0
 
 
 def _drift_word(st: Any) -> str:
@@ -150,12 +155,10 @@ def _drift_word(st: Any) -> str:
 
 def run_update(args: argparse.Namespace) -> int:
     import os
-    import shutil
-    import tempfile
-    from pathlib import Path
 
     from scaffolder.errors import UsageError
-    from scaffolder.fleet import report
+    from scaffolder.fleet import gitops, report
+    from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
     from scaffolder.fleet.update import update_fleet
     from scaffolder.report.output import dumps
@@ -165,28 +168,28 @@ def run_update(args: argparse.Namespace) -> int:
     token = os.environ.get("GITHUB_TOKEN", "")
     if args.open_prs and not token:
         raise UsageError("--open-prs needs GITHUB_TOKEN (a token that may push and open pull requests)")
-    workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-"))
-    progress = _Progress(len(domains), f"update to {args.to}")
-    try:
-        cache = TemplateCache(workdir)
-        if args.open_prs:
-            from scaffolder.fleet.prs import fetch_branches
+    with scratch_dir() as workdir, gitops.run_lock([d.repo_root for d in domains]):
+        progress = _Progress(len(domains), f"update to {args.to}")
+        try:
+            cache = TemplateCache(workdir)
+            if args.open_prs:
+                from scaffolder.fleet.prs import fetch_branches
 
-            fetch_branches(domains, args.to, args.remote)
-        outcomes = update_fleet(domains, args.to, jobs=args.jobs, base=args.base, workdir=workdir, cache=cache,
-                                on_done=lambda o: progress.step(o.domain, o.status))
-        progress.close()
+                fetch_branches(domains, args.to, args.remote)
+            outcomes = update_fleet(domains, args.to, jobs=args.jobs, base=args.base, workdir=workdir,
+                                    cache=cache, on_done=lambda o: progress.step(o.domain, o.status))
+        finally:
+            progress.close()
         if args.open_prs:
             from scaffolder.fleet.prs import open_prs
 
             open_prs(outcomes, domains, cache, base=args.base, remote=args.remote, repository=args.repository,
                      api_url=os.environ.get("GITHUB_API_URL") or "https://api.github.com", token=token)
-    finally:
-        progress.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     data = report.to_json(outcomes, args.to)
     if args.report_path:
-        Path(args.report_path).write_text(redact(dumps(data)) + "\n", encoding="utf-8")
+        from scaffolder.fsutil import atomic_write
+
+        atomic_write(args.report_path, redact(dumps(data)) + "\n")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
@@ -203,17 +206,14 @@ def run_update(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     import json
     import os
-    import shutil
-    import tempfile
-    from pathlib import Path
 
     from scaffolder.fleet.plan import matrix
+    from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
 
     domains = _domains(args)
     if args.pending:
-        workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-"))
-        try:
+        with scratch_dir() as workdir:
             cache = TemplateCache(workdir)
 
             def pending(d: Any) -> bool:
@@ -224,8 +224,6 @@ def run_plan(args: argparse.Namespace) -> int:
                 return not target or cache.resolve(d.src_path, d.version or "") != target
 
             domains = [d for d in domains if d.problem or pending(d)]
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
     extra = ["--fleet-file", args.fleet_file] if args.fleet_file else []
     text = json.dumps(matrix(domains, args.to, extra_args=extra), separators=(",", ":"))
     out = os.environ.get("GITHUB_OUTPUT")

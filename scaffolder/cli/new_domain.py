@@ -24,20 +24,23 @@ from scaffolder.report.words import plural
 SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}")
 # Answers a domain inherits from its mesh, when the mesh recorded them.
 INHERITED = ("platform_repo", "platform_ref", "default_branch")
+UNPINNED = ("latest", "auto", "main", "master")  # templates.ref values that pin no release
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "new-domain", help="add a domain to the mesh from the platform's Copier template",
         description="Create domains/NAME in the mesh with Copier (same as `copier copy --vcs-ref TAG "
-        "TEMPLATE domains/NAME`), using the template and release recorded in the mesh's "
-        ".copier-answers.yml, and add the domain's owners to the root CODEOWNERS.")
+        "TEMPLATE domains/NAME`), from the template the mesh was made from, at the release mesh.yaml "
+        "pins (templates.ref) or else the template's latest release (never an older one: a new domain "
+        "is not behind at birth), and add the domain's owners to the root CODEOWNERS.")
     p.add_argument("name", metavar="NAME", help="domain name, a lowercase slug (e.g. payments)")
     add_mesh_root(p)
     p.add_argument("--template", metavar="SRC", default=None,
                    help="template repo: an absolute path or a URL (default: the mesh's own _src_path)")
     p.add_argument("--ref", metavar="TAG", default=None,
-                   help="template release tag (default: the one the mesh was generated from)")
+                   help="template release tag (default: mesh.yaml's templates.ref when it pins one, else the "
+                   "template's latest release tag)")
     p.add_argument("--data", "-d", metavar="KEY=VALUE", action="append", default=[],
                    help="answer a template question (repeatable), e.g. -d warehouse=snowflake")
     p.add_argument("--interactive", action="store_true",
@@ -84,6 +87,23 @@ def _source(arg: str | None, recorded: Any) -> str:
     return src
 
 
+def _release(arg: str | None, pinned: Any, src: str, recorded: Any) -> tuple[str | None, str]:
+    """The release a new domain starts at, and why: --ref, mesh.yaml's pin, else the latest release tag."""
+    from scaffolder.fleet.template import latest_of, remote_tags
+
+    if arg:
+        return arg, "--ref"
+    if isinstance(pinned, str) and pinned.strip() and pinned not in UNPINNED:
+        return pinned, "pinned by mesh.yaml templates.ref"
+    tags = remote_tags(src)
+    latest = latest_of(tags) if tags else None
+    if latest:
+        return latest, "the template's latest release"
+    fallback = recorded if isinstance(recorded, str) else None
+    return fallback, ("the template has no release tag: the mesh's own version" if fallback
+                      else "the template has no release tag: its default branch")
+
+
 def _parse_data(items: list[str]) -> dict[str, str]:
     from scaffolder.errors import UsageError
 
@@ -105,8 +125,9 @@ def add_codeowners(root: Path, domain: str, owners: str) -> bool:
     entry = f"/domains/{domain}/"
     if any(line.split()[:1] == [entry] for line in text.splitlines()):
         return False
-    path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + f"{entry} {owners}\n",
-                    encoding="utf-8")
+    from scaffolder.fsutil import atomic_write
+
+    atomic_write(path, text + ("" if text.endswith("\n") or not text else "\n") + f"{entry} {owners}\n")
     return True
 
 
@@ -127,7 +148,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
     recorded = _answers(mesh.root / ".copier-answers.yml")
     templates = mesh.templates or {}
     src = _source(args.template, recorded.get("_src_path") or templates.get("source"))
-    ref = args.ref or recorded.get("_commit") or templates.get("ref")
+    ref, why = _release(args.ref, templates.get("ref"), src, recorded.get("_commit"))
     data: dict[str, Any] = {k: recorded[k] for k in INHERITED if isinstance(recorded.get(k), str)}
     data.update(_parse_data(args.data))
     data.update({"template": "domain", "domain": args.name, "layout": "mesh"})
@@ -136,7 +157,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
     from copier.errors import CopierError
 
     try:
-        copier.run_copy(src, str(dst), data=data, vcs_ref=ref if isinstance(ref, str) else None,
+        copier.run_copy(src, str(dst), data=data, vcs_ref=ref,
                         defaults=not args.interactive, unsafe=False, quiet=True)
     except ValueError as exc:  # a question's validator refused an answer
         raise UsageError(str(exc)) from None
@@ -145,7 +166,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
     answers = _answers(dst / ".copier-answers.yml")
     rel = dst.relative_to(mesh.root)
     print(f"created {rel}: {answers.get('domain', args.name)}.{answers.get('product', '?')} "
-          f"(template {src} at {answers.get('_commit', ref or 'HEAD')})")
+          f"(template {src} at {answers.get('_commit', ref or 'HEAD')}: {why})")
     if add_codeowners(mesh.root, args.name, str(answers.get("codeowners") or "")):
         print(f"added /domains/{args.name}/ to CODEOWNERS")
     print(f"next: cd {rel} && dbt build --profiles-dir . && scaffolder validate data-product-contract.yaml")

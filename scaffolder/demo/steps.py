@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.errors import ScaffolderError
+from scaffolder.fsutil import atomic_write
 
 
 class DemoFailed(ScaffolderError):
@@ -158,7 +159,7 @@ def breaking_pr(r: Runner) -> None:
     proc = r.scaffolder("ci", "--base-ref", "main", "--comment", "off", "--format", "markdown",
                         "--report-path", str(r.root / "pr-report.json"), cwd=mesh, expect=1)
     markdown = proc.stdout.split("\nPR comment:")[0]
-    report_md.write_text(markdown)
+    atomic_write(report_md, markdown)
     for line in markdown.splitlines():
         if line.startswith(("❌", "✅")) or "version-bump-too-small" in line or "field-removed" in line:
             r.echo(f"    {line[:160]}")

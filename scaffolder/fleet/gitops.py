@@ -8,13 +8,22 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from scaffolder.errors import UsageError
+
 CONFLICT_START = "<<<<<<< "
 CONFLICT_END = ">>>>>>> "
 IDENTITY = ("-c", "user.name=scaffolder fleet", "-c", "user.email=fleet@scaffolder.invalid")
 
 
 class GitFailed(Exception):
-    pass
+    def __init__(self, message: str, stderr: str = "", command: str = ""):
+        super().__init__(message)
+        self.stderr, self.command = stderr, command
+
+    def said(self) -> str:
+        """The command and everything git wrote to stderr, on one line."""
+        words = " ".join(line.strip() for line in self.stderr.splitlines() if line.strip())
+        return f"{self.command}: {words}" if words else str(self)
 
 
 def git(repo: Path, *args: str, check: bool = True, input: str | None = None) -> str:
@@ -22,7 +31,7 @@ def git(repo: Path, *args: str, check: bool = True, input: str | None = None) ->
     proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, input=input)
     if check and proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-        raise GitFailed(f"git {' '.join(args[:3])}: {last}")
+        raise GitFailed(f"git {' '.join(args[:3])}: {last}", proc.stderr, f"git {' '.join(args[:3])}")
     return proc.stdout
 
 
@@ -73,18 +82,83 @@ def worktrees(repo: Path) -> list[dict[str, str]]:
     return out
 
 
-def clean_stale_worktrees(repo: Path, branches: set[str]) -> list[str]:
-    """Forget worktrees an interrupted run left behind, so their branches can be checked out again."""
+MARK = "scaffolder-fleet"  # the lock reason of every worktree the fleet adds (`git worktree add --lock`)
+
+
+def add_worktree(repo: Path, path: Path, branch: str, base: str) -> None:
+    """A fleet worktree on `branch` from `base`, marked as the fleet's (locked, with our reason) atomically."""
+    git(repo, "worktree", "add", "--quiet", "--lock", "--reason", f"{MARK} (pid {os.getpid()})",
+        "-B", branch, str(path), base)
+
+
+def is_fleet_worktree(wt: dict[str, str]) -> bool:
+    return wt.get("locked", "").startswith(MARK)
+
+
+def clean_stale_worktrees(repo: Path) -> list[str]:
+    """Remove the worktrees an interrupted fleet run left behind (and only those: they carry our mark).
+
+    Only called while the run lock is held, so no other fleet run owns them. A
+    worktree a person added, on an update branch or not, is never touched.
+    """
     git(repo, "worktree", "prune")
     removed = []
     for wt in worktrees(repo):
-        branch = wt.get("branch", "").removeprefix("refs/heads/")
-        if branch in branches:
+        if is_fleet_worktree(wt):
             git(repo, "worktree", "remove", "--force", "--force", wt["worktree"], check=False)
             removed.append(wt["worktree"])
     if removed:
         git(repo, "worktree", "prune")
     return removed
+
+
+def checked_out(repo: Path) -> dict[str, str]:
+    """branch -> the path of the worktree that has it checked out (the main checkout included)."""
+    return {wt["branch"].removeprefix("refs/heads/"): wt["worktree"] for wt in worktrees(repo) if wt.get("branch")}
+
+
+def clear_ref_lock(repo: Path, branch: str) -> None:
+    """Remove `refs/heads/<branch>.lock` left by a git killed mid-update (only for our own branches,
+    only under the run lock)."""
+    common = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip())
+    with contextlib.suppress(OSError):
+        (common / "refs" / "heads" / f"{branch}.lock").unlink()
+
+
+class FleetBusy(UsageError):
+    """Another fleet update holds the repository's run lock (exit 2)."""
+
+
+@contextlib.contextmanager
+def run_lock(repos: list[Path]) -> Iterator[None]:
+    """One fleet update at a time per repository: a lock file in its git dir, with the holder's pid.
+
+    Non-blocking: a second run stops at once (FleetBusy) instead of failing
+    every domain the first one is working on.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    held: list[int] = []
+    try:
+        for repo in sorted(set(repos)):
+            common = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip())
+            fd = os.open(common / "scaffolder-fleet-run.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                os.close(fd)
+                raise FleetBusy(f"another fleet update is running (pid {holder}) on {repo}") from None
+            held.append(fd)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
 
 
 def has_markers(path: Path) -> bool:

@@ -10,7 +10,8 @@ ANSWERS_FILE = ".copier-answers.yml"
 BRANCH_PREFIX = "template-update"
 
 # Every outcome of one domain's update, in the order reports list them.
-STATUSES = ("failed", "needs-answer", "conflicted", "updated", "up-to-date")
+# `pr-failed`: the update branch was made but could not be pushed or its PR opened (--open-prs).
+STATUSES = ("failed", "pr-failed", "needs-answer", "conflicted", "updated", "up-to-date")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ draft and labelled `template-conflict` (GitHub's REST API cannot turn an
 existing PR into a draft, so on re-runs the label carries it); the label goes
 away when a later run finds no conflict. Reviewers are the domain's owners
 from CODEOWNERS. Every GitHub or push error is reported on that domain's line
-and never stops the others.
+(status `pr-failed`, so the run exits 1) and never stops the others.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def push(repo_root: Path, branch: str, remote: str, force: bool) -> str | None:
     try:
         gitops.git(repo_root, *args)
     except gitops.GitFailed as exc:
-        return str(exc)
+        return exc.said()  # git's whole reason: the last line alone ("and the repository exists.") says nothing
     return None
 
 
@@ -124,7 +124,12 @@ def open_prs(outcomes: list[Outcome], domains: list[Domain], cache: TemplateCach
                         repository=d.repository or repository or repository_of(d.repo_root, remote))
         except Exception as exc:  # a network or API error is this domain's only
             status = getattr(exc, "status", None)
-            o.pr = {"action": "failed", "detail": f"GitHub answered {status}" if status else type(exc).__name__}
+            said = (getattr(exc, "data", None) or {}).get("message") if isinstance(getattr(exc, "data", None), dict) \
+                else None
+            o.pr = {"action": "failed", "detail": (f"GitHub answered {status}" + (f": {said}" if said else ""))
+                    if status else f"{type(exc).__name__}: {exc}"}
+        if o.pr and o.pr.get("action") == "failed":
+            o.status = "pr-failed"  # the branch exists, but nobody will see it: a person must act
 
 
 def _one(gh: Any, o: Outcome, d: Domain, cache: TemplateCache, *, base: str, remote: str,
@@ -134,7 +139,7 @@ def _one(gh: Any, o: Outcome, d: Domain, cache: TemplateCache, *, base: str, rem
     assert o.branch is not None
     problem = push(d.repo_root, o.branch, remote, force=not o.reused)
     if problem:
-        return {"action": "failed", "detail": f"push refused: {problem}"}
+        return {"action": "failed", "detail": f"push failed: {problem}"}
     changelog = cache.changelog(d.src_path or "", o.from_version, o.ref) if d.src_path else []
     want_title, want_body = title(o), body(o, d, changelog)
     repo = gh.get_repo(repository, lazy=True)

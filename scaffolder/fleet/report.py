@@ -8,8 +8,10 @@ from scaffolder.fleet.model import STATUSES, Outcome
 from scaffolder.fleet.status import DomainStatus
 from scaffolder.report.markdown import cell
 
-ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌"}
-NEEDS_ACTION = ("conflicted", "needs-answer", "failed")
+ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌",
+         "pr-failed": "📭"}
+NO_RELEASE = "? (no release)"  # LATEST of a template without a release tag (explained under the table)
+NEEDS_ACTION = ("conflicted", "needs-answer", "failed", "pr-failed")
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
@@ -28,8 +30,10 @@ def detail(o: Outcome) -> str:
         text = f"new question without a default: {o.question}"
     elif o.status == "failed":
         text = o.reason or "failed"
-    elif o.status == "updated":
+    elif o.status == "updated" or (o.status == "pr-failed" and not o.conflicts):
         text = f"{len(o.changed)} file(s) changed"
+    elif o.status == "pr-failed":
+        text = "conflicts in " + ", ".join(o.conflicts)
     else:
         text = o.reason or ""
     if o.reused:
@@ -60,7 +64,7 @@ def markdown(outcomes: list[Outcome], ref: str) -> str:
              " · ".join(f"{ICONS[s]} {n} {s}" for s, n in c.items() if n) or "no domains", "",
              "| Domain | Status | From | Branch | Details |", "|---|---|---|---|---|"]
     for o in outcomes:
-        branch = f"`{o.branch}`" if o.branch and o.status in ("updated", "conflicted") else ""
+        branch = f"`{o.branch}`" if o.branch and o.status in ("updated", "conflicted", "pr-failed") else ""
         lines.append(f"| {cell(o.domain)} | {ICONS[o.status]} {o.status} | {cell(o.from_version or '?')} | "
                      f"{branch} | {cell(detail(o))} |")
     return "\n".join(lines) + "\n"
@@ -76,7 +80,20 @@ def status_text(rows: list[DomainStatus]) -> str:
             drift = "-"
         else:
             drift = ("yes: " + ", ".join(r.drift)) if r.drifted else "no"
-        latest = (r.latest or "?") + (" (behind)" if r.behind else "")
+        latest = (r.latest or ("?" if r.problem else NO_RELEASE)) + (" (behind)" if r.behind else "")
         body.append((r.domain, r.version or "?", latest, drift))
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in [head, *body])
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in [head, *body]]
+    tally = {"behind": sum(1 for r in rows if r.behind), "drifted": sum(1 for r in rows if r.drifted),
+             "with a problem": sum(1 for r in rows if r.problem)}
+    lines.append(f"{len(rows)} domain(s): " + (", ".join(f"{n} {k}" for k, n in tally.items() if n) or "all current"))
+    if any(r.latest is None and not r.problem for r in rows):
+        lines.append(f"{NO_RELEASE}: the template has no release tag (a version such as v1.2.0; pre-releases "
+                     "do not count), so no domain can be behind it: tag a release")
+    return "\n".join(lines)
+
+
+
+def needs_attention(rows: list[DomainStatus]) -> bool:
+    """`fleet status --check`: some domain is behind its template's latest release or has drifted."""
+    return any(r.behind or r.drifted for r in rows)

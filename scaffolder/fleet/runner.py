@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -29,6 +30,7 @@ from typing import Any
 
 PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
 PER_SLOT = ("COPIER_CACHE_DIR",)  # folders that concurrent jobs must not share
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass
@@ -45,8 +47,29 @@ def _context() -> Any:
     return ctx
 
 
-def _child(job_file: str, log_file: str, env: dict[str, str]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """The worker and the git commands it started die when the fleet's process dies, however it dies.
+
+    The worker leads its own process group; Linux sends it SIGTERM when its
+    parent (the forkserver, which exits with the fleet) dies, and SIGTERM kills
+    the whole group. Elsewhere the parent's `finally` still kills the group.
+    """
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    try:  # the fleet may have died before prctl took effect
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        os.killpg(0, signal.SIGKILL)
+
+
+def _child(job_file: str, log_file: str, env: dict[str, str], parent: int) -> None:
     """The job process: its output goes to its own log, its environment is the job's."""
+    _die_with_parent(parent)
     fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
@@ -93,8 +116,8 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
                 stem = workdir / f"job-{i}-{job.key}"
                 job_file, result_file, log_file = (stem.with_suffix(s) for s in (".json", ".result", ".log"))
                 job_file.write_text(json.dumps({**job.payload, "result_file": str(result_file)}))
-                proc = ctx.Process(target=_child, args=(str(job_file), str(log_file), slot_env(job_env, slot)),
-                                   daemon=False)
+                proc = ctx.Process(target=_child, daemon=False,
+                                   args=(str(job_file), str(log_file), slot_env(job_env, slot), os.getpid()))
                 proc.start()
                 running[proc.sentinel] = (proc, job.key, result_file, log_file, slot)
             for sentinel in wait(list(running)):
@@ -106,10 +129,17 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
                 if on_done:
                     on_done(key, results[key])
     finally:
-        for proc, *_ in running.values():  # interrupted: no orphan keeps writing
-            proc.kill()
+        for proc, *_ in running.values():  # interrupted: no orphan (nor its git) keeps writing
+            _kill_group(proc)
             proc.join()
     return results
+
+
+def _kill_group(proc: Any) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # not its own group leader yet
+        proc.kill()
 
 
 def slot_env(env: dict[str, str], slot: int) -> dict[str, str]:

@@ -12,7 +12,6 @@ counts as drift too. Files the domain added are its own business.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from scaffolder.fleet.model import Domain
 from scaffolder.fleet.runner import Job, run_jobs
+from scaffolder.fleet.scratch import scratch_or
 from scaffolder.fleet.template import TemplateCache, TemplateError
 
 
@@ -40,9 +40,7 @@ class DomainStatus:
 
 def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, workdir: Path | None = None,
                  on_done: Callable[[DomainStatus], None] | None = None) -> list[DomainStatus]:
-    own_tmp = workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-")) if workdir is None else workdir
-    try:
+    with scratch_or(workdir) as workdir:
         cache = TemplateCache(workdir)
         out: dict[str, DomainStatus] = {}
         render: list[Job] = []
@@ -58,7 +56,7 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
                 continue
             st.latest = cache.latest_release(d.src_path)
             here, latest = cache.resolve(d.src_path, d.version or ""), cache.resolve(d.src_path, st.latest or "")
-            st.behind = bool(latest and here != latest)
+            st.behind = (here != latest) if latest else None  # no release tag: nothing to be behind
             if drift:
                 answers = {k: v for k, v in d.answers.items() if not k.startswith("_")}
                 render.append(Job(d.name, {"kind": "render", "src": d.src_path, "commit": d.version,
@@ -81,9 +79,6 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
                 on_done(st)
         run_jobs(render, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
         return [out[d.name] for d in domains]
-    finally:
-        if own_tmp:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def drift_one(p: dict[str, Any]) -> dict[str, Any]:

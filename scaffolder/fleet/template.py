@@ -37,6 +37,21 @@ def _version_key(tag: str) -> object | None:
     return None if v.is_prerelease or v.is_devrelease else v
 
 
+def latest_of(tags: list[str]) -> str | None:
+    """The highest release tag (PEP 440 after an optional `v`; pre-releases and other tags skipped)."""
+    versions = [(k, t) for t in tags if (k := _version_key(t)) is not None]
+    return max(versions, key=lambda kt: kt[0])[1] if versions else None  # type: ignore[no-any-return]
+
+
+def remote_tags(src: str) -> list[str] | None:
+    """The tags of a template repository without cloning it (`git ls-remote`); None when unreachable."""
+    proc = subprocess.run(["git", "ls-remote", "--tags", "--refs", "--", git_url(src)], capture_output=True,
+                          text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    if proc.returncode != 0:
+        return None
+    return [line.split("refs/tags/", 1)[1] for line in proc.stdout.splitlines() if "refs/tags/" in line]
+
+
 def is_remote(src: str) -> bool:
     return not Path(src).expanduser().exists()
 
@@ -97,8 +112,7 @@ class TemplateCache:
 
     def latest_release(self, src: str) -> str | None:
         """The highest release tag (PEP 440 after an optional `v`; pre-releases skipped)."""
-        versions = [(k, t) for t in self.tags(src) if (k := _version_key(t)) is not None]
-        return max(versions, key=lambda kt: kt[0])[1] if versions else None  # type: ignore[no-any-return]
+        return latest_of(self.tags(src))
 
     def changelog(self, src: str, old: str | None, new: str) -> list[str]:
         """`git log --oneline old..new` of the template: what the update brings."""

@@ -15,14 +15,16 @@ Per domain:
 
 The main branch's ref and checkout are never written: all writes happen in
 the worktree. A worker killed midway leaves a worktree and possibly an empty
-branch; the next run removes the worktree and starts the branch again.
+branch; the next run removes the worktree and starts the branch again. The
+fleet adds its worktrees locked with its own reason (`gitops.MARK`) and only
+ever removes those: a worktree a person made on an update branch (to resolve
+a conflict, say) is left alone, and that domain fails with a message saying so.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from typing import Any
 from scaffolder.fleet import gitops
 from scaffolder.fleet.model import Domain, Outcome
 from scaffolder.fleet.runner import Job, run_jobs
+from scaffolder.fleet.scratch import scratch_or
 from scaffolder.fleet.template import TemplateCache, TemplateError
 
 TRAILER = "Template-Update"
@@ -69,7 +72,7 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
     """Decide in the parent what needs a worker; answer the rest (up to date, unreadable) at once."""
     jobs: list[Job] = []
     done: dict[str, Outcome] = {}
-    by_repo: dict[Path, set[str]] = {}
+    busy: dict[Path, dict[str, str]] = {}  # repo -> branch -> the worktree that has it checked out
     for d in domains:
         out = Outcome(d.name, "failed", ref, from_version=d.version)
         if d.problem:
@@ -98,7 +101,6 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
             out.reason = f"{d.repo_root}: no base branch {base_ref!r} to start the update branch from (--base)"
             done[d.name] = out
             continue
-        by_repo.setdefault(d.repo_root, set()).add(branch)
         wt = workdir / f"wt-{len(jobs)}-{d.name}"
         payload = {
             "kind": "update", "name": d.name, "repo_root": str(d.repo_root), "rel": d.rel,
@@ -110,9 +112,19 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
         if reused is not None:
             done[d.name] = reused
             continue
+        if d.repo_root not in busy:
+            gitops.clean_stale_worktrees(d.repo_root)
+            busy[d.repo_root] = gitops.checked_out(d.repo_root)
+        holder = busy[d.repo_root].get(branch)
+        if holder:
+            out.branch = branch
+            out.reason = (f"{branch} is checked out in {holder}, a worktree the fleet did not make: commit or "
+                          "stash the work there and switch it to another branch (or `git worktree remove` "
+                          "it), then re-run")
+            done[d.name] = out
+            continue
+        gitops.clear_ref_lock(d.repo_root, branch)
         jobs.append(Job(d.name, payload))
-    for repo, branches in by_repo.items():
-        gitops.clean_stale_worktrees(repo, branches)
     return jobs, done
 
 
@@ -120,9 +132,7 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
                  workdir: Path | None = None, cache: TemplateCache | None = None,
                  on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Update every domain to `ref`; one Outcome per domain, in the domains' order."""
-    own_tmp = workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="scaffolder-fleet-")) if workdir is None else workdir
-    try:
+    with scratch_or(workdir) as workdir:
         cache = cache or TemplateCache(workdir)
         planned, results = plan_jobs(domains, ref, cache, workdir, base)
         for outcome in results.values():
@@ -136,17 +146,17 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
             if on_done:
                 on_done(outcome)
 
-        run_jobs(planned, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
-        for job in planned:  # a killed worker's worktree and empty branch must not linger
-            p, repo = job.payload, Path(job.payload["repo_root"])
-            if Path(p["worktree"]).exists():
+        try:
+            run_jobs(planned, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
+        finally:  # also when interrupted: a killed worker's worktree and empty branch must not linger
+            for job in planned:
+                p, repo = job.payload, Path(job.payload["repo_root"])
                 _cleanup(repo, Path(p["worktree"]))
-            if results[job.key].status == "failed" and gitops.rev(repo, p["branch"]) == gitops.rev(repo, p["base"]):
-                gitops.git(repo, "branch", "-D", p["branch"], check=False)
+                result = results.get(job.key)
+                if (result is None or result.status == "failed") and \
+                        gitops.rev(repo, p["branch"]) == gitops.rev(repo, p["base"]):
+                    gitops.git(repo, "branch", "-D", p["branch"], check=False)
         return [results[d.name] for d in domains]
-    finally:
-        if own_tmp:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _outcome(key: str, ref: str, payload: dict[str, Any], raw: dict[str, Any]) -> Outcome:
@@ -157,9 +167,9 @@ def _outcome(key: str, ref: str, payload: dict[str, Any], raw: dict[str, Any]) -
 
 
 def _cleanup(repo: Path, worktree: Path) -> None:
-    if worktree.exists():
-        gitops.git(repo, "worktree", "remove", "--force", "--force", str(worktree), check=False)
-        shutil.rmtree(worktree, ignore_errors=True)
+    """Remove the run's worktree (locked by the fleet: `git worktree prune` alone would keep it)."""
+    gitops.git(repo, "worktree", "remove", "--force", "--force", str(worktree), check=False)
+    shutil.rmtree(worktree, ignore_errors=True)
     gitops.git(repo, "worktree", "prune", check=False)
 
 
@@ -213,7 +223,7 @@ def update_one(p: dict[str, Any]) -> Outcome:
     created = False
     try:
         with gitops.repo_lock(repo):
-            gitops.git(repo, "worktree", "add", "--quiet", "-B", branch, str(wt), p["base"])
+            gitops.add_worktree(repo, wt, branch, p["base"])
         created = True
         dst = wt if rel == "." else wt / rel
         try:

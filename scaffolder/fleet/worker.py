@@ -22,7 +22,9 @@ def main(argv: list[str]) -> int:
         result = drift_one(job)
     else:
         raise SystemExit(f"unknown job kind {job['kind']!r}")
-    Path(job["result_file"]).write_text(json.dumps(result))
+    from scaffolder.fsutil import atomic_write
+
+    atomic_write(job["result_file"], json.dumps(result))  # the parent never reads half a result
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from scaffolder.changes.report import ChangeReport
 from scaffolder.contract.semver import bump_rank
+from scaffolder.fsutil import atomic_write
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
 from scaffolder.report.annotations import annotation
@@ -143,11 +144,9 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     payload = {**report.to_json(), "ok": ok, "impact": {k: [i.to_json() for i in v] for k, v in impact.items()},
                "data_checks": [r.to_json() for r in data_reports], "notes": notes}
     report_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = report_path.with_suffix(report_path.suffix + ".tmp")
-    tmp.write_text(redact(dumps(payload)), encoding="utf-8")
-    tmp.replace(report_path)
+    atomic_write(report_path, redact(dumps(payload)))
     if ctx.in_actions:  # beside the JSON: the Markdown, for the workflow_run commenter of fork PRs
-        report_path.with_suffix(".md").write_text(redact(markdown), encoding="utf-8")
+        atomic_write(report_path.with_suffix(".md"), redact(markdown))
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
     declared = [c.declared_bump for c in report.contracts if c.declared_bump in ("none", "patch", "minor", "major")]

@@ -104,3 +104,31 @@ def test_set_version_keeps_a_bom(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + BASE.encode())
     set_version(path, "2.2.0")
     assert path.read_bytes() == b"\xef\xbb\xbf" + BASE.replace("2.1.0", "2.2.0").encode()
+
+
+def test_bump_that_cannot_write_leaves_the_contract_whole(repo: Path) -> None:
+    """A file-size limit (or a full disk) mid-write: the contract stays as it was, no temp file remains."""
+    import resource
+    import subprocess
+    import sys
+
+    path = setup(repo, BASE, edit(BASE, ("      - name: note\n        type: string\n", "")))
+    before = path.read_bytes()
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) // 2, len(before) // 2))
+
+    proc = subprocess.run([sys.executable, "-m", "scaffolder", "bump"], cwd=repo, capture_output=True,
+                          text=True, preexec_fn=limit)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "File too large" in proc.stderr and "left unchanged" in proc.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_bump_keeps_the_mode_bits(repo: Path) -> None:
+    path = setup(repo, BASE, edit(BASE, ("      - name: note\n        type: string\n", "")))
+    path.chmod(0o640)
+    assert run_cli("bump", cwd=repo).code == 0
+    assert b"version: 3.0.0" in path.read_bytes()
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import git, run_cli
 
 
@@ -53,3 +55,35 @@ def test_demo_refuses_a_non_empty_folder(tmp_path):
     assert result.code == 2
     assert "not empty" in result.err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_demo_force_refuses_a_folder_it_did_not_make(tmp_path):
+    """`--force` used to delete everything in DIR: a folder without the demo's marker is left whole."""
+    (tmp_path / "keep.txt").write_text("mine")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "notes.md").write_text("also mine")
+    result = run_cli("demo", str(tmp_path), "--force")
+    assert result.code == 2, result.out + result.err
+    assert "was not made by `scaffolder demo`" in result.err and "Traceback" not in result.err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+    assert (tmp_path / "sub" / "notes.md").read_text() == "also mine"
+
+
+def test_demo_force_replaces_only_an_earlier_demo(tmp_path):
+    from scaffolder.demo.folder import MARKER, prepare
+    from scaffolder.errors import UsageError
+
+    root = tmp_path / "mesh-demo"
+    prepare(root, force=False, shown="mesh-demo")  # a new folder: created and marked
+    assert (root / MARKER).is_file()
+    (root / "mesh").mkdir()
+    (root / "mesh" / "old.txt").write_text("from the last demo")
+    prepare(root, force=True, shown="mesh-demo")
+    assert sorted(p.name for p in root.iterdir()) == [MARKER]
+    (root / "x").write_text("x")
+    with pytest.raises(UsageError, match="not empty"):
+        prepare(root, force=False, shown="mesh-demo")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(UsageError, match="symbolic link"):
+        prepare(link, force=True, shown="link")

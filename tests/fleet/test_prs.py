@@ -99,8 +99,27 @@ def test_github_errors_stay_on_their_domain(mesh, tmp_path) -> None:
         fake.state.read_only = True  # every write answers 403
         code, report, _ = _run(mesh, fake, "--only", "alpha", "--only", "echo")
     alpha = next(d for d in report["domains"] if d["domain"] == "alpha")
-    assert alpha["status"] == "updated"
-    assert alpha["pr"] == {"action": "failed", "detail": "GitHub answered 403"}
+    assert alpha["status"] == "pr-failed"  # the branch was made, but no PR: a person must act
+    assert alpha["pr"] == {"action": "failed",
+                           "detail": "GitHub answered 403: Resource not accessible by integration"}
+    assert alpha["commit"] and alpha["changed"]
+    assert (code, report["ok"], report["counts"]["pr-failed"], report["counts"]["up-to-date"]) == (1, False, 1, 1)
+
+
+def test_a_failed_push_is_its_own_status_with_gits_whole_reason(mesh) -> None:
+    """No `origin` to push to: not "updated" with `ok: true` and exit 0, and not half of git's message."""
+    with FakeGitHub() as fake:
+        code, report, output = _run(mesh, fake, "--only", "alpha")
+        text = run_cli("fleet", "update", "--to", "v2", "--only", "alpha", "--open-prs", cwd=mesh,
+                       env={"CI": "true", "GITHUB_API_URL": fake.api_url, "GITHUB_TOKEN": TOKEN,
+                            "GITHUB_REPOSITORY": "acme/mesh"})
+        assert fake.state.pulls == {}
+    [alpha] = report["domains"]
+    assert (code, report["ok"], alpha["status"]) == (1, False, "pr-failed")
+    detail = alpha["pr"]["detail"]
+    assert detail.startswith("push failed: git push --force --quiet: fatal: 'origin' does not appear")
+    assert "Could not read from remote repository." in detail and detail.endswith("and the repository exists.")
+    assert text.code == 1 and "alpha  pr-failed" in text.out and ": 1 pr-failed" in text.out, text.out
 
 
 def test_each_polyrepo_gets_its_pr_against_its_own_default_branch(template: Path, tmp_path: Path) -> None:

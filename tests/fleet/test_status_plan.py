@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from tests.conftest import run_cli
@@ -25,7 +26,34 @@ def test_status_shows_versions_latest_release_and_drift(mesh) -> None:
     assert text.code == 0
     assert text.out.splitlines() == ["DOMAIN  VERSION  LATEST       DRIFT",
                                      "bravo   v1       v3 (behind)  yes: README.md",
-                                     "echo    v2       v3 (behind)  no"]
+                                     "echo    v2       v3 (behind)  no",
+                                     "2 domain(s): 2 behind, 1 drifted"]
+
+
+def test_status_check_exits_1_when_behind_or_drifted_and_explains_a_template_without_releases(
+        template: Path, mesh: Path, tmp_path: Path) -> None:
+    assert run_cli("fleet", "status", "--only", "echo", cwd=mesh).code == 0  # behind: shown, not failed
+    assert run_cli("fleet", "status", "--only", "echo", "--check", cwd=mesh).code == 1  # behind
+    assert run_cli("fleet", "status", "--only", "foxtrot", "--check", "--no-drift", cwd=mesh).code == 1
+    help_text = run_cli("fleet", "status", "--help").out
+    assert "--check" in help_text and "behind or drifted" in help_text and "? (no release)" in help_text
+
+    untagged = tmp_path / "untagged"
+    subprocess.run(["git", "clone", "-q", str(template), str(untagged)], check=True)
+    v2 = git(untagged, "rev-parse", "v2").strip()
+    git(untagged, "tag", "-d", "v1", "v2", "v3")
+    solo = tmp_path / "mesh2"
+    copy_domain(untagged, solo / "domains" / "solo", "solo", v2)
+    git(solo, "init", "-q", "-b", "main")
+    git(solo, "add", "-A")
+    git(solo, "commit", "-qm", "solo")
+    r = run_cli("fleet", "status", "--check", cwd=solo, env={"CI": "true"})
+    assert r.code == 0, r.out + r.err  # nothing to be behind, no drift
+    lines = r.out.splitlines()
+    assert lines[1].split()[2:] == ["?", "(no", "release)", "no"]
+    assert lines[-1].startswith("? (no release): the template has no release tag")
+    [row] = json.loads(run_cli("fleet", "status", "--format", "json", cwd=solo).out)
+    assert (row["latest"], row["behind"], row["drifted"]) == (None, None, False)
 
 
 def test_plan_prints_one_matrix_job_per_domain(mesh, tmp_path) -> None:

@@ -28,7 +28,8 @@ def test_summaries_count_every_status() -> None:
             Outcome("b", "needs-answer", "v2", from_version="v1", question="cost_center"),
             Outcome("c|d", "failed", "v2", from_version="v1", reason="boom | bang")]
     data = report.to_json(outs, "v2")
-    assert data["counts"] == {"failed": 1, "needs-answer": 1, "conflicted": 0, "updated": 1, "up-to-date": 0}
+    assert data["counts"] == {"failed": 1, "pr-failed": 0, "needs-answer": 1, "conflicted": 0, "updated": 1,
+                              "up-to-date": 0}
     assert data["ok"] is False and not report.ok(outs) and report.ok(outs[:1])
     md = report.markdown(outs, "v2")
     assert "| c\\|d | ❌ failed | v1 |  | boom \\| bang |" in md  # table cells escape pipes

@@ -37,7 +37,8 @@ def after_v2(built, tmp_path_factory) -> tuple[Path, str, int, dict, str]:
 def test_every_domain_gets_the_expected_status(after_v2) -> None:
     mesh, _, code, report, err = after_v2
     assert statuses(report) == EXPECTED_V2
-    assert report["counts"] == {"failed": 1, "needs-answer": 0, "conflicted": 1, "updated": 4, "up-to-date": 1}
+    assert report["counts"] == {"failed": 1, "pr-failed": 0, "needs-answer": 0, "conflicted": 1, "updated": 4,
+                                "up-to-date": 1}
     assert code == 1  # a conflict and a failure need a person
     assert "[7/7]" in err  # plain progress lines in CI
 
@@ -143,3 +144,42 @@ def test_a_new_question_without_default_needs_an_answer(mesh, repo) -> None:
     code, report = update(mesh, "--to", "v3", "--only", "alpha")
     assert statuses(report) == {"alpha": "updated"} and code == 0
     assert r.show("template-update/v3/alpha", "domains/alpha/COST_CENTER") == "CC-42\n"
+
+
+def test_a_persons_worktree_on_an_update_branch_is_never_removed(mesh, repo, tmp_path) -> None:
+    """Someone resolves charlie's conflict in their own worktree, not committed yet, and starts alpha's
+    update by hand: the next run leaves both worktrees and their edits alone and says why alpha waits."""
+    r = repo(mesh)
+    code, report = update(mesh, "--to", "v2", "--only", "charlie")
+    assert statuses(report) == {"charlie": "conflicted"}
+    resolving, manual = tmp_path / "resolve-charlie", tmp_path / "alpha-by-hand"
+    git(mesh, "worktree", "add", "-q", str(resolving), "template-update/v2/charlie")
+    dbt = resolving / "domains/charlie/dbt_project.yml"
+    dbt.write_text("threads: 8  # resolved by hand\n")
+    git(mesh, "worktree", "add", "-q", "-b", "template-update/v2/alpha", str(manual), "main")
+    (manual / "domains/alpha/README.md").write_text("work in progress\n")
+
+    code, report = update(mesh, "--to", "v2")
+    by_name = {d["domain"]: d for d in report["domains"]}
+    assert by_name["charlie"]["status"] == "conflicted" and by_name["charlie"]["reused"]
+    assert by_name["alpha"]["status"] == "failed"
+    assert f"checked out in {manual}" in by_name["alpha"]["reason"]
+    assert "the fleet did not make" in by_name["alpha"]["reason"]
+    assert statuses(report) == {**EXPECTED_V2, "alpha": "failed"}
+    assert dbt.read_text() == "threads: 8  # resolved by hand\n"
+    assert (manual / "domains/alpha/README.md").read_text() == "work in progress\n"
+    assert sorted(r.worktrees()) == sorted([str(mesh), str(resolving), str(manual)])
+
+
+def test_a_second_fleet_update_at_once_stops_with_the_first_ones_pid(mesh, repo) -> None:
+    import os
+
+    from scaffolder.fleet.gitops import run_lock
+
+    r = repo(mesh)
+    with run_lock([mesh]):  # this test process plays the first run
+        res = run_cli("fleet", "update", "--to", "v2", cwd=mesh, env={"CI": "true"})
+    assert res.code == 2, res.out + res.err
+    assert f"another fleet update is running (pid {os.getpid()})" in res.err
+    assert r.branches() == {} and r.worktrees() == [str(mesh)]
+    assert update(mesh, "--to", "v2", "--only", "alpha")[1]["domains"][0]["status"] == "updated"

@@ -51,7 +51,7 @@ def test_mesh_yaml_validates_with_documented_defaults(mesh: Path) -> None:
     assert m.name == "acme-mesh" and m.compatibility == "consumer"
     assert m.require["owner"] and m.require["sla"] and m.require_masking
     assert m.roles and "analyst" in m.roles and m.policies == ["PII-RED-ACT"]
-    assert m.templates["ref"] == "v1.0.0"
+    assert m.templates["ref"] == "latest"  # platform_ref auto pins nothing: new domains take the latest
 
 
 def test_domain_in_a_mesh_uses_the_mesh_layout_and_policy(mesh: Path) -> None:
@@ -92,6 +92,33 @@ def test_new_domain_command(mesh: Path, template: Path) -> None:
     assert answers["layout"] == "mesh" and answers["warehouse"] == "snowflake" and answers["cloud"] == "gcp"
     assert "/domains/payments/ team-payments@example.com" in (mesh / "CODEOWNERS").read_text()
     assert scaffolder("validate", cwd=mesh).returncode == 0
+
+
+def test_new_domain_after_a_template_release_starts_at_the_latest_release_or_the_pin(tmp_path: Path) -> None:
+    """Not at the mesh's old version (behind at birth): mesh.yaml's pin, else the latest release tag."""
+    template = make_template_repo(tmp_path / "platform")
+    mesh = generate(template, tmp_path / "acme-mesh", "template=mesh")
+    m = load_mesh(mesh)
+    assert m.templates == {"source": str(template), "ref": "latest"}  # the real source, not a placeholder
+    readme = template / "templates" / "domain" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nv1.1.0 notes\n")
+    git(template, "commit", "-qam", "v1.1.0")
+    git(template, "tag", "v1.1.0")
+    git(template, "tag", "v2.0.0rc1")  # a pre-release is not a release
+
+    proc = scaffolder("new-domain", "payments", cwd=mesh)
+    assert proc.returncode == 0, proc.stderr
+    assert f"(template {template} at v1.1.0: the template's latest release)" in proc.stdout
+    assert yaml.load((mesh / "domains/payments/.copier-answers.yml").read_text())["_commit"] == "v1.1.0"
+
+    mesh_yaml = mesh / "mesh.yaml"
+    mesh_yaml.write_text(mesh_yaml.read_text().replace('ref: "latest"', 'ref: "v1.0.0"'))
+    proc = scaffolder("new-domain", "billing", cwd=mesh)
+    assert proc.returncode == 0, proc.stderr
+    assert "at v1.0.0: pinned by mesh.yaml templates.ref)" in proc.stdout
+    assert yaml.load((mesh / "domains/billing/.copier-answers.yml").read_text())["_commit"] == "v1.0.0"
+    proc = scaffolder("new-domain", "shipping", "--ref", "v1.1.0", cwd=mesh)
+    assert "at v1.1.0: --ref)" in proc.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -1,0 +1,111 @@
+"""The run's scratch folder (`$TMPDIR/scaffolder-fleet-*`): removed when the run ends, however it ends.
+
+A normal end, an exception, Ctrl-C (SIGINT) or SIGTERM (`timeout`, CI
+cancelling a job) all remove it: SIGTERM is turned into SystemExit while the
+folder exists, so every `finally` on the way out runs. SIGKILL cannot be
+caught; the folder holds a lock (flock) for as long as its run lives, and the
+next run removes every sibling folder whose lock is free. Creating a folder and
+sweeping are serialised by a per-user lock file beside them, so a sweep never
+takes a folder whose run has not locked it yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+PREFIX = "scaffolder-fleet-"
+OWNER = ".owner.lock"
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def on_sigterm_exit() -> Iterator[None]:
+    """SIGTERM raises SystemExit (so `finally` blocks clean up) inside this block, in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _lock(fd: int, *, wait: bool = False) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no sweeping of dead runs' folders
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _tmp_guard(tmp: Path) -> Iterator[None]:
+    """Serialise create-and-lock against sweeping, for this user's runs."""
+    try:
+        fd = os.open(tmp / f".{PREFIX}{os.getuid() if hasattr(os, 'getuid') else 0}.lock",
+                     os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        _lock(fd, wait=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def sweep(tmp: Path | None = None) -> list[Path]:
+    """Remove scratch folders of runs that died without cleaning up (their lock is free)."""
+    removed = []
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        owner = folder / OWNER
+        try:
+            fd = os.open(owner, os.O_RDONLY)
+        except OSError:
+            continue  # not ours, or another user's, or being created this instant
+        try:
+            free = _lock(fd)
+        finally:
+            os.close(fd)
+        if free:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+@contextlib.contextmanager
+def scratch_dir() -> Iterator[Path]:
+    """A fresh scratch folder for one run, locked while the run lives, removed on the way out."""
+    tmp = Path(tempfile.gettempdir())
+    with on_sigterm_exit():
+        with _tmp_guard(tmp):
+            sweep(tmp)
+            folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=tmp))
+            fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            _lock(fd)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            os.close(fd)
+
+
+def scratch_or(workdir: Path | None) -> contextlib.AbstractContextManager[Path]:
+    """`workdir` as it is when the caller owns one, else a scratch folder of our own."""
+    return contextlib.nullcontext(workdir) if workdir is not None else scratch_dir()
