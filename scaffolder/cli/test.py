@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the clock for freshness, ISO 8601 (default: now; no offset means UTC)")
     p.add_argument("--samples", type=int, default=0, metavar="N",
                    help="show up to N failing values of each failing check (default: 0)")
+    p.add_argument("--record", metavar="STORE", default=None,
+                   help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -54,6 +56,10 @@ def run_test(args: argparse.Namespace) -> int:
             for f in validation.findings:
                 print(f.text())
         return 1
+    if args.record:  # the same call, timed, and appended to the history (unreadable data too)
+        from scaffolder.health.recorder import recording
+
+        run_checks = recording(run_checks, args.record, validation.contract, now)
     if interactive() and args.format != "json":
         from rich.console import Console
 
