@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from scaffolder.contract.units import humanize
 from scaffolder.health.sla import CheckRate, Point
 
 W, H = 720, 240
@@ -27,7 +26,10 @@ def _day(epoch: float) -> str:
 
 
 def _hours(seconds: float) -> str:
-    return humanize(int(round(seconds))) if seconds >= 60 else f"{seconds:.0f}s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{round(seconds / size, 1):g}{unit}"
+    return f"{seconds:.0f}s"
 
 
 def lag_chart(points: list[Point], *, start: float, end: float, sla_s: float | None, title: str) -> str:
