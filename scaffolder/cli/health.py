@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from scaffolder.cli.common import add_format
+from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
 
 DEFAULT_STORE = "health.duckdb"
 
@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--notify", action="store_true",
                    help="open or update one GitHub issue per breached product, close it once the SLA is met "
                    "(needs GITHUB_TOKEN and GITHUB_REPOSITORY)")
+    p.add_argument("--suggest-cron", action="store_true",
+                   help="print the cron that checks often enough for the mesh's tightest sla.freshness, and exit")
+    add_mesh_root(p)
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_health)
 
@@ -71,6 +74,8 @@ def run_health(args: argparse.Namespace) -> int:
     from scaffolder.health.store import describe, open_store
     from scaffolder.report.output import dumps
 
+    if args.suggest_cron:
+        return suggest_cron(args)
     window, now, url = parse_window(args.window), clock(args.now), store_url(args.store)
     objective = DEFAULT_OBJECTIVE if args.objective is None else args.objective
     if not 0 < objective <= 100:
@@ -94,3 +99,15 @@ def run_health(args: argparse.Namespace) -> int:
         for line in notify_from_env(items, window=window):
             print(line, file=sys.stderr)
     return 1 if any(h.breached for h in items) else 0
+
+
+def suggest_cron(args: argparse.Namespace) -> int:
+    from scaffolder.catalog.collect import load_contracts
+    from scaffolder.health.schedule import cron_for, tightest
+
+    got = load_contracts(mesh_from_args(args))
+    seconds = tightest(got.contracts)
+    print(cron_for(seconds))
+    print(f"({'no freshness SLA' if seconds is None else f'tightest sla.freshness: {int(seconds)} s'} "
+          f"in {len(got.contracts)} contracts)", file=sys.stderr)
+    return 0

@@ -171,3 +171,22 @@ def test_catalog_workflow_publishes_the_site_to_pages(mesh: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (mesh / "site" / "index.html").read_text()
     assert "orders.order_events" in page
+
+
+def test_scheduled_checks_workflow(mesh: Path) -> None:
+    """Cron from the answer, one check job per domain that records the run, then health + catalog."""
+    wf = yaml.load((mesh / ".github" / "workflows" / "health.yml").read_text())
+    assert wf["on"]["schedule"] == [{"cron": "*/5 * * * *"}]
+    check = wf["jobs"]["check"]
+    assert check["strategy"]["matrix"]["domain"] == "${{ fromJSON(needs.domains.outputs.domains) }}"
+    runs = " ".join(s.get("run", "") for s in check["steps"])
+    assert "--record" in runs and "dbt build" in runs
+    report = " ".join(s.get("run", "") for s in wf["jobs"]["report"]["steps"])
+    assert "scaffolder health" in report and "--notify" in report and "catalog build" in report
+    assert wf["jobs"]["report"]["permissions"]["issues"] == "write"
+    assert wf["jobs"]["deploy"]["permissions"]["pages"] == "write"
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", "")
+    proc = scaffolder("health", "--suggest-cron", cwd=mesh)  # the domain's 15m SLA wants a run every 7.5m
+    assert proc.returncode == 0 and proc.stdout.strip() == "*/5 * * * *", proc.stderr
