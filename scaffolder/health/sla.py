@@ -266,7 +266,7 @@ def _checks(store: Store, out: dict[str, ProductHealth], ws: float, now: float, 
             h.failing.append(FailingSample(cid, at, failed, total, json.loads(samples) if samples else None))
 
 
-@dataclass
+@dataclass(slots=True)
 class Point:
     at: float
     lag_s: float | None  # the worst lag read in the bucket; None: no good read in it
@@ -274,7 +274,7 @@ class Point:
 
 
 def lag_series(store: Store, *, now: float, window: float, products: list[str] | None = None,
-               points: int = 240) -> dict[str, list[Point]]:
+               points: int = 120) -> dict[str, list[Point]]:
     """Per product, the worst observed lag per time bucket (at most `points`), for charts."""
     ws = now - window
     bucket = window / points
