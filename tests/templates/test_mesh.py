@@ -160,7 +160,8 @@ def test_catalog_workflow_publishes_the_site_to_pages(mesh: Path) -> None:
     assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build = [s.get("run", "") for s in wf["jobs"]["build"]["steps"]]
-    assert "scaffolder catalog build --out site" in build
+    assert any("scaffolder catalog build --out site\n" in b for b in build)
+    assert any('--store "$SCAFFOLDER_STORE"' in b for b in build)  # keeps the SLA pages the schedule adds
     checkout = wf["jobs"]["build"]["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0  # versions come from git history
     # the step's command works on the generated mesh as it is
