@@ -44,3 +44,15 @@ def seed_text() -> str:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A real PostgreSQL server for the whole session (tests/pg.py), stopped at the end."""
+    from tests import pg as pgmod
+
+    if pgmod.binaries() is None and not os.environ.get("CI"):
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    server = pgmod.start()
+    yield server
+    server.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -34,6 +34,7 @@ class Site:
     health: dict[str, Health]
     today: dt.date
     upstream_of: dict[str, list[str]]  # node -> its producers
+    sla: set[str] = field(default_factory=set)  # products with an SLA health page (health/<slug>.html)
 
     def page(self, name: str, prefix: str = "") -> str | None:
         slug = self.slugs.get(self.graph.canonical(name))
@@ -42,6 +43,8 @@ class Site:
 
 def layout(site: Site, title: str, body: str, root: str, current: str = "") -> str:
     nav = [("index.html", "Products", "products"), ("lineage.html", "Lineage graph", "lineage")]
+    if site.sla:
+        nav.append(("health.html", "SLA health", "health"))
     here = ' aria-current="page"'
     links = "".join(f'<a href="{root}{href}"{here if key == current else ""}>{label}</a>' for href, label, key in nav)
     return (
@@ -312,6 +315,8 @@ def product_page(site: Site, c: Contract, svg: str, versions: list[Version] | No
     tags = " ".join(f'<span class="tag">{e(t)}</span>' for t in c.tags)
     facts = [("Domain", e(c.domain)), ("Owner", owner_html), ("Version", e(c.version_text)),
              ("Status", status_badge(c)), ("Health", health_badge(h))]
+    if c.name in site.sla:
+        facts.append(("SLA health", f'<a href="../health/{e(site.slugs[c.name])}.html">history and error budget</a>'))
     if c.sunset:
         facts.append(("Sunset", e(c.sunset.isoformat())))
     if c.compatibility:

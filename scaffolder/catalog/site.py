@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scaffolder.catalog import graph_svg, render
 from scaffolder.catalog.collect import Health
+from scaffolder.catalog.health_pages import SlaView, write_pages
 from scaffolder.catalog.history import Version
 from scaffolder.catalog.lineage import build_graph
 from scaffolder.contract.model import Contract
@@ -57,7 +58,7 @@ def _write(path: Path, text: str, files: list[Path]) -> None:
 
 def build_site(contracts: list[Contract], out: str | Path, *, title: str = "Data mesh catalog",
                health: dict[str, Health] | None = None, histories: dict[str, list[Version]] | None = None,
-               today: dt.date | None = None) -> Built:
+               today: dt.date | None = None, sla: SlaView | None = None) -> Built:
     """Write index.html, lineage.html, products/<name>.html, catalog.json and the assets into `out`.
 
     `histories` is None when versions are not wanted (a product then has no Versions section).
@@ -73,6 +74,8 @@ def build_site(contracts: list[Contract], out: str | Path, *, title: str = "Data
     for k in upstream_of:
         upstream_of[k].sort(key=lambda n: (n not in graph.products, n))
     site = render.Site(title, graph, names, health or {}, today or dt.date.today(), upstream_of)
+    if sla is not None:
+        site.sla = {h.product for h in sla.items if h.product in names}
     externals = sorted({n for s, ts in graph.edges.items() for n in (s, *ts) if n not in graph.products})
     ext_ids = {n: f"ext-{i}" for i, n in enumerate(externals)}
 
@@ -99,6 +102,8 @@ def build_site(contracts: list[Contract], out: str | Path, *, title: str = "Data
         versions = None if histories is None else histories.get(c.name, [])
         _write(out / "products" / f"{names[c.name]}.html", render.product_page(site, c, small, versions), files)
     _write(out / "catalog.json", json.dumps(catalog_json(site, contracts), indent=1) + "\n", files)
+    if sla is not None:
+        write_pages(site, sla, out, files)
     return Built(out, len(contracts) + 2, len(contracts), len(externals), files)
 
 
@@ -129,6 +134,6 @@ def clean(out: Path) -> None:
             raise UsageError(f"--out {out}: the folder is not empty and was not built by `scaffolder catalog build`; "
                              "give an empty or new folder")
         return
-    for sub in ("products", "assets"):
+    for sub in ("products", "assets", "health"):
         if (out / sub).is_dir():
             shutil.rmtree(out / sub)

@@ -19,6 +19,7 @@ from scaffolder.errors import ScaffolderError, UsageError
 COMMAND_MODULES = [
     "scaffolder.cli.validate",
     "scaffolder.cli.test",
+    "scaffolder.cli.health",
     "scaffolder.cli.changes",
     "scaffolder.cli.ci",
     "scaffolder.cli.demo",

@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--out", "-o", default="site", metavar="DIR", help="where to write the site (default: %(default)s)")
     b.add_argument("--health", nargs="+", default=[], metavar="PATH",
                    help="`scaffolder test --format json` reports (files or folders of *.json) shown as health badges")
+    b.add_argument("--store", default=None, metavar="STORE",
+                   help="a run history (DuckDB file or postgresql:// URL, see `scaffolder health`): adds SLA health pages")
+    b.add_argument("--window", default="30d", metavar="DURATION", help="the SLA pages' window (default: %(default)s)")
+    b.add_argument("--now", default=None, metavar="TS", help="the SLA pages' window end, ISO 8601 (default: now)")
     b.add_argument("--title", default=None, help="the site's title (default: the mesh's name)")
     b.add_argument("--no-history", action="store_true", help="skip versions from git history (faster)")
     b.add_argument("--allow-empty", action="store_true",
@@ -93,9 +97,16 @@ def run_build(args: argparse.Namespace) -> int:
     if git is not None and git.is_shallow():
         print("warning: this is a shallow clone, so versions list only the commits fetched; "
               "check out with full history (actions/checkout: fetch-depth: 0)", file=sys.stderr)
+    sla = None
+    if args.store:
+        from scaffolder.catalog.health_pages import load
+        from scaffolder.cli.health import clock, parse_window
+
+        sla = load(args.store, now=clock(args.now), window=parse_window(args.window))
     out = Path(args.out)
     clean(out)
-    built = build_site(got.contracts, out, title=args.title or _title(mesh), health=health, histories=hist, today=today)
+    built = build_site(got.contracts, out, title=args.title or _title(mesh), health=health, histories=hist, today=today,
+                       sla=sla)
     problems = [*mesh.findings, *got.findings, *report_findings]
     for f in problems:
         print(f.text(), file=sys.stderr)

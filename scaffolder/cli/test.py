@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="show up to N failing values of each failing check (default: 0)")
     p.add_argument("--verbose", "-v", action="store_true",
                    help="under a check that could not run, also show the query engine's own error")
+    p.add_argument("--record", metavar="STORE", default=None,
+                   help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -56,6 +58,10 @@ def run_test(args: argparse.Namespace) -> int:
             for f in validation.findings:
                 print(f.text())
         return 1
+    if args.record:  # the same call, timed, and appended to the history (unreadable data too)
+        from scaffolder.health.recorder import recording
+
+        run_checks = recording(run_checks, args.record, validation.contract, now)
     if interactive() and args.format != "json":
         from rich.console import Console
 

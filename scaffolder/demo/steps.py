@@ -19,6 +19,8 @@ from pathlib import Path
 from scaffolder.errors import ScaffolderError
 from scaffolder.fsutil import atomic_write
 
+STORE = "health.duckdb"  # the demo's run history (`test --record`, `health`, the catalog's SLA pages)
+
 
 class DemoFailed(ScaffolderError):
     """A step did not do what it says (exit 1)."""
@@ -134,8 +136,10 @@ def build_and_test(r: Runner) -> None:
         r.run([dbt, "build", "--project-dir", str(d), "--profiles-dir", str(d), "--quiet"], d,
               env={"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
         proc = r.scaffolder("test", "data-product-contract.yaml", "--data", f"target/dev.duckdb::main.{product}",
-                            "--format", "json", cwd=d)  # dev builds replay the sample data up to now
+                            "--format", "json", "--record", str(r.root / STORE), cwd=d)  # dev builds replay the sample data up to now
         report = json.loads(proc.stdout)
+        (r.root / "reports").mkdir(exist_ok=True)
+        (r.root / "reports" / f"{domain}.json").write_text(proc.stdout)  # the catalog's health badges
         passed = sum(c["passed"] for c in report["checks"])
         r.echo(f"    {domain}.{product}: {report['rows']} rows, {passed}/{len(report['checks'])} checks passed")
         if not report["ok"]:
@@ -195,11 +199,16 @@ def catalog(r: Runner) -> None:
     """The catalog site of every contract, with the lineage graph."""
     mesh = r.root / "mesh"
     out = r.root / "catalog"
-    r.scaffolder("catalog", "build", "--out", str(out), cwd=mesh, show=2)
+    for domain, product in (("orders", "order_events"), ("billing", "billing_events")):  # a later scheduled run
+        r.scaffolder("test", "data-product-contract.yaml", "--data", f"target/dev.duckdb::main.{product}",
+                     "--record", str(r.root / STORE), cwd=mesh / "domains" / domain, expect=(0, 1))
+    r.scaffolder("health", "--store", str(r.root / STORE), cwd=mesh, show=4, expect=(0, 1))
+    r.scaffolder("catalog", "build", "--out", str(out), "--health", str(r.root / "reports"),
+                 "--store", str(r.root / STORE), cwd=mesh, show=2)
     index = out / "index.html"
     if not index.is_file():
         raise DemoFailed("the catalog has no index.html")
-    r.echo(f"    open {index}")
+    r.echo(f"    open {index} (SLA health: {out / 'health.html'})")
 
 
 STEPS: list[tuple[str, Callable[[Runner], None]]] = [

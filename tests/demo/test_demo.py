@@ -47,6 +47,12 @@ def test_demo_runs_the_whole_flow(tmp_path):
     # 6: the catalog exists and lists both products
     index = (root / "catalog" / "index.html").read_text()
     assert "orders.order_events" in index and "billing.billing_events" in index
+    # ... with each product's health from its data-check report, and SLA pages from the recorded runs
+    assert "no report" not in index and index.count("badge health-healthy") == 2
+    board = (root / "catalog" / "health.html").read_text()
+    assert "orders.order_events" in board and "billing.billing_events" in board
+    assert len(list((root / "catalog" / "health").glob("*.html"))) == 2
+    assert "SLA health over the last 30d" in out
 
 
 def test_demo_refuses_a_non_empty_folder(tmp_path):

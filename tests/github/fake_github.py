@@ -37,6 +37,7 @@ class State:
     bot_login: str = "github-actions[bot]"
     per_page_max: int = 3  # small pages so pagination is exercised
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> pull request (fleet PRs)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> issue (health --notify)
     next_number: int = 1
 
 
@@ -140,6 +141,9 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
                 number, c = found
                 c.body = json.loads(raw)["body"]
                 return self._send(200, self._comment_json(m.group(1), number, c))
+            handled = _issues_route(self, state, method, path, url.query, raw)
+            if handled is not None:
+                return self._send(*handled)
             m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)", path)
             if m and method == "GET":
                 repo, number = m.group(1), int(m.group(2))
@@ -240,4 +244,50 @@ def _pulls_route(handler: Any, state: State, method: str, path: str, query: str,
                 return 404, {"message": "Label does not exist"}
             pr["labels"].remove(name)
             return 200, [{"name": n} for n in pr["labels"]]
+    return None
+
+
+# ---- issues (health --notify) -------------------------------------------------------------------
+
+
+def _issue_json(base: str, repo: str, issue: dict[str, Any]) -> dict[str, Any]:
+    number = issue["number"]
+    return {**{k: v for k, v in issue.items() if k != "repo"},
+            "url": f"{base}/repos/{repo}/issues/{number}",
+            "html_url": f"https://github.example/{repo}/issues/{number}",
+            "user": {"login": issue["login"], "id": 1, "type": "Bot"},
+            "labels": [{"name": n} for n in issue["labels"]]}
+
+
+def _issues_route(handler: Any, state: State, method: str, path: str, query: str,
+                  raw: str) -> tuple[Any, ...] | None:
+    """Create, list (by state, paginated) and edit issues; None for any other path."""
+    base = handler._base()
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues", path)
+    if m and method == "GET":
+        q = parse_qs(query)
+        want = q.get("state", ["open"])[0]
+        found = [i for i in sorted(state.issues.values(), key=lambda i: -i["number"])
+                 if i["repo"] == m.group(1) and (want == "all" or i["state"] == want)]
+        per_page = min(int(q.get("per_page", ["30"])[0]), state.per_page_max)
+        page = int(q.get("page", ["1"])[0])
+        chunk = [_issue_json(base, m.group(1), i) for i in found[(page - 1) * per_page: page * per_page]]
+        if page * per_page < len(found):
+            more = f"{base}/repos/{m.group(1)}/issues?state={want}&per_page={per_page}&page={page + 1}"
+            return 200, chunk, {"Link": f'<{more}>; rel="next"'}
+        return 200, chunk
+    if m and method == "POST":
+        body = json.loads(raw)
+        number = state.next_number
+        state.next_number += 1
+        state.issues[number] = {"number": number, "repo": m.group(1), "title": body["title"],
+                                "body": body.get("body", ""), "state": "open", "login": state.bot_login,
+                                "labels": list(body.get("labels", []))}
+        return 201, _issue_json(base, m.group(1), state.issues[number])
+    m = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)", path)
+    if m and int(m.group(2)) in state.issues and method in ("GET", "PATCH"):
+        issue = state.issues[int(m.group(2))]
+        if method == "PATCH":
+            issue.update({k: v for k, v in json.loads(raw).items() if k in ("title", "body", "state")})
+        return 200, _issue_json(base, m.group(1), issue)
     return None

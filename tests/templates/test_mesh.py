@@ -187,7 +187,8 @@ def test_catalog_workflow_publishes_the_site_to_pages(mesh: Path) -> None:
     assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build = [s.get("run", "") for s in wf["jobs"]["build"]["steps"]]
-    assert "scaffolder catalog build --out site" in build
+    assert any("scaffolder catalog build --out site\n" in b for b in build)
+    assert any('--store "$SCAFFOLDER_STORE"' in b for b in build)  # keeps the SLA pages the schedule adds
     checkout = wf["jobs"]["build"]["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0  # versions come from git history
     # the step's command works on the generated mesh as it is
@@ -209,3 +210,22 @@ def test_what_ci_and_the_catalog_write_is_ignored(mesh: Path, tmp_path: Path) ->
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text("generated\n")
     assert git(repo, "status", "--porcelain", "--untracked-files=all").splitlines() == ["?? .gitignore"]
+
+
+def test_scheduled_checks_workflow(mesh: Path) -> None:
+    """Cron from the answer, one check job per domain that records the run, then health + catalog."""
+    wf = yaml.load((mesh / ".github" / "workflows" / "health.yml").read_text())
+    assert wf["on"]["schedule"] == [{"cron": "*/5 * * * *"}]
+    check = wf["jobs"]["check"]
+    assert check["strategy"]["matrix"]["domain"] == "${{ fromJSON(needs.domains.outputs.domains) }}"
+    runs = " ".join(s.get("run", "") for s in check["steps"])
+    assert "--record" in runs and "dbt build" in runs
+    report = " ".join(s.get("run", "") for s in wf["jobs"]["report"]["steps"])
+    assert "scaffolder health" in report and "--notify" in report and "catalog build" in report
+    assert wf["jobs"]["report"]["permissions"]["issues"] == "write"
+    assert wf["jobs"]["deploy"]["permissions"]["pages"] == "write"
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", "")
+    proc = scaffolder("health", "--suggest-cron", cwd=mesh)  # the domain's 15m SLA wants a run every 7.5m
+    assert proc.returncode == 0 and proc.stdout.strip() == "*/5 * * * *", proc.stderr

@@ -1,0 +1,1 @@
+"""Run history and SLA health: every `scaffolder test --record` run, and what they add up to."""

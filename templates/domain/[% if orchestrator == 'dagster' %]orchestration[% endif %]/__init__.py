@@ -1,0 +1,1 @@
+"""Dagster project of this data product (generated: the `orchestrator` answer is dagster)."""
