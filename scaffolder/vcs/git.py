@@ -12,6 +12,7 @@ by a `rev:path` line: one odd path cannot shift the answers for the others.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class GitError(UsageError):
 
 
 NO_OID = "0" * 40
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids: all a batch request may hold
 FILE_MODES = ("100644", "100755")
 SYMLINK_MODE = "120000"
 
@@ -214,7 +216,7 @@ class Git:
         Sizes come first (`--batch-check`), so a huge object is never read into memory.
         Requests are object ids, one per line: nothing a path holds can reach this protocol.
         """
-        unique = list(dict.fromkeys(o for o in oids if o and o != NO_OID))
+        unique = list(dict.fromkeys(o for o in oids if o and o != NO_OID and _HEX.fullmatch(o)))
         if not unique:
             return {}
         sizes: dict[str, int] = {}
