@@ -50,10 +50,18 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
 
 def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
     """`text` with every secret value (also as JSON-escaped or URL-encoded) replaced by `***`."""
-    values = secret_values(environ)
-    if not values or not text:
-        return text
-    return _pattern(tuple(values)).sub(MASK, text)
+    return Redactor(environ)(text)
+
+
+class Redactor:
+    """`redact` with the environment read once (a stream cleans every line it passes on)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        values = secret_values(environ)
+        self.pattern = _pattern(tuple(values)) if values else None
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(MASK, text) if self.pattern is not None and text else text
 
 
 @functools.lru_cache(maxsize=8)
