@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.checks import sandbox
-from scaffolder.checks.guards import SourceError, check_text, check_width, data_files, regular
+from scaffolder.checks.guards import (
+    SourceError,
+    check_text,
+    check_width,
+    data_files,
+    escape_glob,
+    regular,
+)
 from scaffolder.checks.sql import ident, literal
 
 __all__ = ["RELATION", "Source", "SourceError", "detect", "open_source"]
@@ -71,8 +78,12 @@ def detect(text: str, fmt: str | None = None) -> str:
 
 
 def file_list(files: list[str]) -> str:
-    """A DuckDB list literal of file paths, for table functions (which take no parameters in a view)."""
-    return "[" + ", ".join(literal(f) for f in files) + "]"
+    """A DuckDB list literal of file paths, for table functions (which take no parameters in a view).
+
+    DuckDB globs every path it is given: `data[1].parquet` would read `data1.parquet`. Each of
+    `*?[` in a name is therefore written as a one-character class (`[[]`), which matches only itself.
+    """
+    return "[" + ", ".join(literal(escape_glob(f)) for f in files) + "]"
 
 
 def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: list[str] | None = None) -> Source:
@@ -138,14 +149,14 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dic
 def _stored_names(con: Any, kind: str, first: str) -> list[str]:
     """Column names as the file spells them (DuckDB renames `amount` to `amount_1` beside `Amount`)."""
     if kind == "parquet":
-        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({literal(first)})").fetchall()
+        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({file_list([first])})").fetchall()
         names, i = [], 1
         for _ in range(rows[0][1] or 0):  # top-level fields; nested ones follow their parent
             names.append(rows[i][0])
             i = _skip(rows, i)
         return names
     if kind == "csv":
-        row = con.execute(f"SELECT * FROM read_csv({literal(first)}, header = false, all_varchar = true) "
+        row = con.execute(f"SELECT * FROM read_csv({file_list([first])}, header = false, all_varchar = true) "
                           "LIMIT 1").fetchone()
         return [str(v) for v in row or ()]
     return []

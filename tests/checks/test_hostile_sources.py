@@ -126,12 +126,18 @@ def test_glob_matches_what_glob_glob_finds_without_loops(tmp_path: Path) -> None
         assert sorted(guards.expand(full)) == sorted(glob.glob(full, recursive=True)), pattern
 
 
-def test_a_file_named_like_a_glob_is_that_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "decoy"), [("data[1].parquet", "data1.parquet"), ("a?b.csv", "aXb.csv"),
+                                            ("a*b.csv", "a-long-b.csv"), ("[x].csv", "x.csv")])
+def test_a_file_named_like_a_glob_is_that_file(tmp_path: Path, name: str, decoy: str) -> None:
+    """Not reported missing, and not swapped for the file the name matches as a pattern."""
     con = duckdb.connect()
-    con.execute(f"COPY (SELECT 'a' AS id) TO '{tmp_path / 'data[1].parquet'}' (FORMAT parquet)")
+    fmt = "parquet" if name.endswith(".parquet") else "csv"
+    con.execute(f"COPY (SELECT 'a' AS id) TO '{tmp_path / name}' (FORMAT {fmt})")
+    con.execute(f"COPY (SELECT 'decoy' AS id) TO '{tmp_path / decoy}' (FORMAT {fmt})")
     (tmp_path / "c.yaml").write_text(CONTRACT)
-    r = run_cli("test", "c.yaml", "--data", "data[1].parquet", "--format", "json", cwd=tmp_path)
-    assert r.code == 0, r.out + r.err
+    for source in (name, str(tmp_path / name)):
+        r = run_cli("test", "c.yaml", "--data", source, "--format", "json", cwd=tmp_path)
+        assert r.code == 0, r.out + r.err  # the decoy's 'decoy' would fail the enum [a]
 
 
 def test_a_csv_with_100000_columns_is_refused_at_once(tmp_path: Path, contract: Path) -> None:
