@@ -190,3 +190,16 @@ def test_a_headerless_csv_is_not_a_case_clash(tmp_path: Path) -> None:
     con = sandbox.connect()
     src = open_source(con, str(tmp_path / "d.csv"))
     assert list(src.columns) == ["column0", "column1", "column2"]
+
+
+def test_a_case_clash_is_found_among_nested_columns(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    nested = pa.array([{"inner": {"deep": 1}, "x": 2}])
+    pq.write_table(pa.table({"s": nested, "Amount": [1.5], "id": ["a"], "amount": [2.5]}), tmp_path / "n.parquet")
+    with pytest.raises(SourceError, match="columns 'Amount' and 'amount' differ only in case"):
+        open_source(sandbox.connect(), str(tmp_path / "n.parquet"))
+    pq.write_table(pa.table({"s": nested, "Amount": [1.5], "amount_2": [2.5]}), tmp_path / "ok.parquet")
+    src = open_source(sandbox.connect(), str(tmp_path / "ok.parquet"))
+    assert list(src.columns) == ["s", "Amount", "amount_2"]
