@@ -47,7 +47,10 @@ def is_glob(text: str) -> bool:
 def data_files(text: str) -> list[str]:
     """The regular files SOURCE names (a path or a glob), sorted; SourceError otherwise."""
     if is_glob(text):
-        found = sorted(set(expand(text)))
+        try:
+            found = sorted(set(expand(text)))
+        except RecursionError:
+            raise SourceError(f"{text}: the folders below are nested too deeply to expand this pattern") from None
         if not found:
             raise SourceError(f"{text}: no file matches this pattern")
         files = [f for f in found if not os.path.isdir(f)]

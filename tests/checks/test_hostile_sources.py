@@ -203,3 +203,19 @@ def test_a_case_clash_is_found_among_nested_columns(tmp_path: Path) -> None:
     pq.write_table(pa.table({"s": nested, "Amount": [1.5], "amount_2": [2.5]}), tmp_path / "ok.parquet")
     src = open_source(sandbox.connect(), str(tmp_path / "ok.parquet"))
     assert list(src.columns) == ["s", "Amount", "amount_2"]
+
+
+def test_folders_nested_too_deeply_for_a_glob(tmp_path: Path) -> None:
+    """A folder 2,000 deep (legal on Linux) would exhaust Python's stack: a message, not exit 3.
+    Scaled down here: 300 levels under a recursion limit of 250."""
+    import sys
+
+    deep = tmp_path / "d"
+    os.makedirs(os.path.join(deep, *["a"] * 300))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(250)
+    try:
+        with pytest.raises(SourceError, match="nested too deeply"):
+            guards.data_files(f"{deep}/**/*.csv")
+    finally:
+        sys.setrecursionlimit(limit)
