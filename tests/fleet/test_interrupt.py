@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -114,7 +115,8 @@ def _gone(tag: str, within: float = 15.0) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find stray processes")
-def test_killing_only_the_parent_at_random_points_loses_nothing_and_leaves_nothing(mesh, repo, tmp_path) -> None:
+def test_killing_only_the_parent_at_random_points_loses_nothing_and_leaves_nothing(mesh, repo, tmp_path,
+                                                                                   request) -> None:
     """SIGTERM and SIGKILL to the `fleet update` process alone: its workers die with it (they never commit
     after it), SIGTERM removes its temp folder, main and a person's uncommitted edits are untouched, and a
     re-run finishes the work and removes what a SIGKILLed run could not."""
@@ -123,8 +125,8 @@ def test_killing_only_the_parent_at_random_points_loses_nothing_and_leaves_nothi
     edited = mesh / "domains/alpha/README.md"
     edited.write_text(edited.read_text() + "A person's edit, not committed yet.\n")
     (mesh / "notes.txt").write_text("untracked\n")
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="fk-", dir="/tmp"))  # short: the forkserver's socket fits (see runner)
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     seed = int(os.environ.get("FLEET_KILL_SEED") or random.randrange(1 << 30))
     rng = random.Random(seed)
     for i in range(6):
