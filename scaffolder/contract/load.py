@@ -92,27 +92,36 @@ def read_text(path: str | Path) -> str:
 def decode(path: str, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise _fail(path, "file-too-large", f"file is {len(raw):,} bytes; contracts are limited to {MAX_BYTES:,}")
-    nul = raw.find(b"\x00")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
-        raise _fail(path, "file-not-text", "file is not UTF-8 text (binary data?)", line, col) from None
+        before = exc.object[:exc.start].decode("utf-8", "replace")  # exc.object: the bytes after any BOM
+        raise _fail(path, "file-not-text", "file is not UTF-8 text (binary data?)",
+                    *text_pos(before, len(before))) from None
+    nul = text.find("\x00")
     if nul >= 0:
-        line, col = _line_col(raw, nul)
-        raise _fail(path, "file-not-text", "file contains a NUL byte (binary data?)", line, col)
+        raise _fail(path, "file-not-text", "file contains a NUL byte (binary data?)", *text_pos(text, nul))
     return text
 
 
-_BREAKS = "\n\r\x85\u2028\u2029"  # what ruamel.yaml counts as a line break
+# What ruamel.yaml (and libyaml) count as a line break; its marks' lines are these lines.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as the YAML parser counts them (after a final break, an empty last line)."""
+    return _LINE_BREAK.split(text)
+
+
+def text_pos(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, col) of character `offset`, lines counted as the YAML parser does."""
+    lines = split_lines(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 def text_end(text: str) -> tuple[int, int]:
     """The last (line, col) a cursor can stand on: after a final newline, the empty line below it."""
-    lines = text.splitlines() or [""]
-    if text and text[-1] in _BREAKS:
-        return len(lines) + 1, 1
-    return len(lines), len(lines[-1]) + 1
+    return text_pos(text, len(text))
 
 
 def mark_pos(text: str, mark: Any) -> tuple[int, int]:
@@ -126,13 +135,6 @@ def mark_pos(text: str, mark: Any) -> tuple[int, int]:
     end = text_end(text)
     line, col = mark.line + 1, mark.column + 1
     return end if line > end[0] else (line, col)
-
-
-def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
-    return line, col
 
 
 def load_file(path: str | Path) -> Document:
@@ -157,6 +159,7 @@ def load_text(text: str, path: str = "<input>") -> Document:
     """Parse YAML text into a Document; raise LoadError with located findings."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.nodes import MappingNode
+    from ruamel.yaml.reader import ReaderError
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _fail(path, "file-too-large", f"file is larger than {MAX_BYTES:,} bytes")
@@ -183,6 +186,10 @@ def load_text(text: str, path: str = "<input>") -> Document:
     except MarkedYAMLError as exc:
         line, col = mark_pos(text, exc.problem_mark or exc.context_mark)
         raise _fail(path, "yaml-syntax", _one_line(exc.problem or exc.context or "invalid YAML"), line, col) from None
+    except ReaderError as exc:  # a character YAML does not allow: it has an offset, not a mark
+        where = text_pos(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise _fail(path, "yaml-syntax", f"character {what} is not allowed in YAML ({exc.reason})", *where) from None
     except YAMLError as exc:
         line, col = mark_pos(text, getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
         raise _fail(path, "yaml-syntax", _one_line(str(exc)), line, col) from None
