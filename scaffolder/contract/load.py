@@ -124,15 +124,14 @@ def text_end(text: str) -> tuple[int, int]:
     return text_pos(text, len(text))
 
 
-def mark_pos(text: str, mark: Any) -> tuple[int, int]:
-    """The 1-based (line, col) of a ruamel.yaml mark, kept inside the text.
+def mark_pos(mark: Any, end: tuple[int, int]) -> tuple[int, int]:
+    """The 1-based (line, col) of a ruamel.yaml mark, kept inside a text that ends at `end` (text_end).
 
     At the end of a file without a final newline the parser stands on the line
     after the last one, which no editor shows: point at the end of the file.
     """
     if mark is None:
         return 1, 1
-    end = text_end(text)
     line, col = mark.line + 1, mark.column + 1
     return end if line > end[0] else (line, col)
 
@@ -184,14 +183,15 @@ def load_text(text: str, path: str = "<input>") -> Document:
     except LoadError:
         raise
     except MarkedYAMLError as exc:
-        line, col = mark_pos(text, exc.problem_mark or exc.context_mark)
+        line, col = mark_pos(exc.problem_mark or exc.context_mark, text_end(text))
         raise _fail(path, "yaml-syntax", _one_line(exc.problem or exc.context or "invalid YAML"), line, col) from None
     except ReaderError as exc:  # a character YAML does not allow: it has an offset, not a mark
         where = text_pos(text, exc.position) if isinstance(exc.position, int) else (1, 1)
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise _fail(path, "yaml-syntax", f"character {what} is not allowed in YAML ({exc.reason})", *where) from None
     except YAMLError as exc:
-        line, col = mark_pos(text, getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = mark_pos(mark, text_end(text))
         raise _fail(path, "yaml-syntax", _one_line(str(exc)), line, col) from None
     except RecursionError:
         raise _fail(path, "yaml-too-deep", "document nests too deeply") from None
@@ -231,7 +231,7 @@ def _check_alias_count(yaml: Any, text: str, path: str) -> None:
                 raise _fail(
                     path, "yaml-too-many-aliases",
                     f"more than {MAX_ALIASES} aliases: refusing a possible alias bomb",
-                    *mark_pos(text, event.start_mark),
+                    *mark_pos(event.start_mark, text_end(text)),
                 )
 
 
@@ -249,9 +249,7 @@ class _Walker:
         self.end = text_end(doc.text)
 
     def _at(self, mark: Any) -> tuple[int, int]:
-        """mark_pos without splitting the text again: a mark past the end points at the end."""
-        line, col = mark.line + 1, mark.column + 1
-        return self.end if line > self.end[0] else (line, col)
+        return mark_pos(mark, self.end)
 
     def _fail(self, node: Any, rule: str, message: str) -> LoadError:
         return _fail(self.doc.path, rule, message, *self._at(node.start_mark))
