@@ -14,8 +14,10 @@ from pathlib import Path
 from scaffolder.catalog import health_svg
 from scaffolder.catalog.render import Site, e, layout
 from scaffolder.contract.units import humanize
+from scaffolder.fsutil import atomic_write
 from scaffolder.health.render import budget, stamp
 from scaffolder.health.sla import Point, ProductHealth, pct
+from scaffolder.report.redact import redact
 
 
 def status(h: ProductHealth) -> str:
@@ -113,5 +115,5 @@ def write_pages(site: Site, view: SlaView, out: Path, files: list[Path]) -> None
                        *[(out / "health" / f"{site.slugs[h.product]}.html",
                           product_health(site, h, view.series.get(h.product, []), now=view.now, window=view.window))
                          for h in known]]:
-        path.write_text(text, "utf-8")
+        atomic_write(path, redact(text))
         files.append(path)
