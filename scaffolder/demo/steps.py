@@ -139,7 +139,7 @@ def build_and_test(r: Runner) -> None:
                             "--format", "json", "--record", str(r.root / STORE), cwd=d)  # dev builds replay the sample data up to now
         report = json.loads(proc.stdout)
         (r.root / "reports").mkdir(exist_ok=True)
-        (r.root / "reports" / f"{domain}.json").write_text(proc.stdout)  # the catalog's health badges
+        atomic_write(r.root / "reports" / f"{domain}.json", proc.stdout)  # the catalog's health badges
         passed = sum(c["passed"] for c in report["checks"])
         r.echo(f"    {domain}.{product}: {report['rows']} rows, {passed}/{len(report['checks'])} checks passed")
         if not report["ok"]:
