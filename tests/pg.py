@@ -80,7 +80,7 @@ class PgServer:
     def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bindir / argv[0]), *argv[1:]]
         if self.as_user:
-            cmd = ["runuser", "-u", self.as_user, "--", *cmd]
+            cmd = [_runuser(), "-u", self.as_user, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     def stop(self) -> None:
@@ -133,3 +133,9 @@ def _ready(server: PgServer, wait: float = 30) -> bool:
         except psycopg.OperationalError:
             time.sleep(0.1)
     return False
+
+
+def _runuser() -> str:
+    """runuser lives in /usr/sbin, which a non-login PATH may leave out."""
+    return shutil.which("runuser") or next(
+        (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if Path(p).exists()), "runuser")
