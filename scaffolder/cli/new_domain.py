@@ -132,7 +132,7 @@ def add_codeowners(root: Path, domain: str, owners: str) -> bool:
 
 
 def run_new_domain(args: argparse.Namespace) -> int:
-    from scaffolder.contract.policy import MESH_FILE
+    from scaffolder.contract.mesh import MESH_FILE
     from scaffolder.errors import ScaffolderError, UsageError
 
     if not SLUG.fullmatch(args.name):

@@ -9,7 +9,7 @@ import pytest
 
 from scaffolder.changes.check import compare_files
 from scaffolder.changes.report import ChangeReport
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from tests.changes.conftest import BASE, edit, line_of
 
 TODAY = dt.date(2026, 11, 25)
