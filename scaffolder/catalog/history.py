@@ -109,10 +109,7 @@ def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_C
 
 
 def _bump_between(old: Contract | None, new: Contract, mode: str) -> tuple[str | None, list[str]]:
-    try:
-        from scaffolder.changes.diff import diff_contracts, resolve_mode
-    except ImportError:  # the change rules are optional for the catalog
-        return None, []
+    from scaffolder.changes.diff import diff_contracts, resolve_mode
     from scaffolder.contract.semver import Bump
 
     findings = diff_contracts(old, new, resolve_mode(new, mode))

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.fleet import gitops
+from scaffolder.fleet.answers import parse_answers
 from scaffolder.fleet.jobs import UpdateJob
 from scaffolder.fleet.model import Domain, Outcome
 from scaffolder.fleet.runner import Job, run_jobs
@@ -177,14 +178,9 @@ def _cleanup(repo: Path, worktree: Path) -> None:
 
 
 def _answers_commit(repo: Path, ref: str, answers_rel: str) -> str | None:
-    from ruamel.yaml import YAML
-
     text = gitops.git(repo, "show", f"{ref}:{answers_rel}", check=False)
-    try:
-        data = YAML(typ="safe", pure=True).load(text) if text else None
-    except Exception:
-        return None
-    return str(data.get("_commit")) if isinstance(data, dict) and data.get("_commit") else None
+    data = parse_answers(text, f"{ref}:{answers_rel}")[0] if text else {}
+    return str(data["_commit"]) if data.get("_commit") else None
 
 
 def _mirror_rev(mirror: str, ref: str | None) -> str | None:
