@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from scaffolder.changes.check import check_changes, compare_files  # noqa: E402
 from scaffolder.changes.diff import diff_contracts  # noqa: E402
-from scaffolder.contract.policy import load_mesh  # noqa: E402
+from scaffolder.contract.mesh import load_mesh  # noqa: E402
 from scaffolder.contract.validate import validate_file, validate_text  # noqa: E402
 
 N_CONTRACTS = 1000

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.model import Contract
-from scaffolder.contract.policy import Mesh
 from scaffolder.report.finding import Finding, Location, Severity
 from scaffolder.report.words import plural
 

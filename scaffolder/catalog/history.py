@@ -35,11 +35,11 @@ class Version:
     @property
     def under_bumped(self) -> bool:
         """The version number rose less than the changes required (or went down)."""
-        from scaffolder.contract.semver import bump_rank
+        from scaffolder.contract.semver import Bump
 
         if self.required in (None, "none") or self.declared is None:
             return False
-        return self.declared == "decreased" or bump_rank(self.declared) < bump_rank(self.required)
+        return self.declared == "decreased" or Bump(self.declared) < self.required
 
 
 def repository(start: Path) -> Git | None:
@@ -109,15 +109,11 @@ def _follow(commits: list[tuple[str, str, str, str]], by_path: dict[str, list[_C
 
 
 def _bump_between(old: Contract | None, new: Contract, mode: str) -> tuple[str | None, list[str]]:
-    try:
-        from scaffolder.changes.diff import diff_contracts, resolve_mode
-    except ImportError:  # the change rules are optional for the catalog
-        return None, []
-    from scaffolder.contract.semver import bump_rank
+    from scaffolder.changes.diff import diff_contracts, resolve_mode
+    from scaffolder.contract.semver import Bump
 
     findings = diff_contracts(old, new, resolve_mode(new, mode))
-    bumps = [f.bump for f in findings if f.bump]
-    required = max(bumps, key=bump_rank) if bumps else "none"
+    required = Bump.largest(f.bump for f in findings if f.bump)
     return required, [f"{f.bump or '-'}: {f.message} [{f.rule}]" for f in findings]
 
 

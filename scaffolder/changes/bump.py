@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scaffolder.changes.check import check_changes
 from scaffolder.contract.load import Document, LoadError, load_text
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from scaffolder.errors import ScaffolderError
 from scaffolder.fsutil import atomic_write
 from scaffolder.report.finding import Severity

@@ -22,7 +22,7 @@ from scaffolder.changes.exceptions import apply_exceptions, check_overrides, loa
 from scaffolder.changes.gate import gate, gate_removed, required_bump
 from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.contract.load import MAX_BYTES, LoadError, decode, read_bytes
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.validate import Validation, validate_text
 from scaffolder.errors import UsageError
 from scaffolder.report.finding import Finding, Location, Severity

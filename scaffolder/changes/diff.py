@@ -16,7 +16,7 @@ from typing import Any
 
 from scaffolder.changes.rules import RULES, cap, format_message
 from scaffolder.contract.load import PathKey
-from scaffolder.contract.model import Contract, Field, QualityCheck
+from scaffolder.contract.model import Contract, Field, Mode, QualityCheck
 from scaffolder.contract.types import compare as compare_types
 from scaffolder.report.finding import Finding, Location, Severity
 
@@ -25,7 +25,7 @@ def resolve_mode(contract: Contract | None, mesh_mode: str | None = None) -> str
     """The contract's own `metadata.compatibility`, else the mesh's, else consumer."""
     if contract is not None and contract.compatibility:
         return contract.compatibility
-    return mesh_mode or "consumer"
+    return mesh_mode or Mode.CONSUMER
 
 
 @dataclass

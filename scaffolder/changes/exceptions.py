@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from scaffolder.report.finding import Finding, Location, Severity
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scaffolder.contract.model import Contract
-from scaffolder.contract.semver import Version, bump_rank, declared_bump
+from scaffolder.contract.semver import Bump, Version, declared_bump
 from scaffolder.report.finding import Finding, Severity
 
 VERSION_PATH = ("metadata", "version")
@@ -21,8 +21,7 @@ VERSION_PATH = ("metadata", "version")
 
 def required_bump(findings: list[Finding]) -> str:
     """The largest bump among change findings (accepted ones count too)."""
-    bumps = [f.bump for f in findings if f.bump]
-    return max(bumps, key=bump_rank) if bumps else "none"
+    return Bump.largest(f.bump for f in findings if f.bump)
 
 
 def effective_required(required: str, base: Version) -> str:
@@ -55,7 +54,7 @@ def smallest_passing(base: Version, required: str) -> Version:
     need = effective_required(required, base)
     if need == "none":
         return base
-    if base.prerelease and bump_rank(_core_level(base)) >= bump_rank(need):
+    if base.prerelease and Bump(_core_level(base)) >= need:
         return Version(*base.core)
     return base.bumped(need)
 
@@ -92,7 +91,7 @@ def gate(old: Contract, new: Contract, changes: list[Finding]) -> GateResult:
     out: list[Finding] = []
     if decl == "decreased":
         out.append(finding("version-decreased", f"version went down from {base} to {head}; set it to {target} or higher"))
-    elif bump_rank(decl) < bump_rank(need):
+    elif Bump(decl) < need:
         if decl == "none":
             out.append(finding("version-not-bumped",
                                f"the contract changed (requires a {required} bump{pre1}) but version is still {head}; "
@@ -101,7 +100,7 @@ def gate(old: Contract, new: Contract, changes: list[Finding]) -> GateResult:
             out.append(finding("version-bump-too-small",
                                f"{base} -> {head} is a {decl} bump but the changes require {required}{pre1}; "
                                f"set the version to {target}"))
-    elif bump_rank(decl) > bump_rank(need):
+    elif Bump(decl) > need:
         out.append(finding("version-bump-larger",
                            f"{base} -> {head} is a {decl} bump; {need} was required", Severity.INFO))
     return GateResult(required, decl, out, target)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffolder.contract.semver import bump_rank
+from scaffolder.contract.semver import Bump
 from scaffolder.report.finding import Finding, Severity
 
 
@@ -74,8 +74,7 @@ class ChangeReport:
 
     @property
     def required_bump(self) -> str:
-        bumps = [c.required_bump for c in self.contracts]
-        return max(bumps, key=bump_rank) if bumps else "none"
+        return Bump.largest(c.required_bump for c in self.contracts)
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for c in self.contracts for f in c.findings())]

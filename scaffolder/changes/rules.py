@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scaffolder.contract.model import MODES
-from scaffolder.contract.semver import BUMPS, bump_rank
+from scaffolder.contract.model import MODES, Mode
+from scaffolder.contract.semver import BUMPS, Bump
 
 
 @dataclass(frozen=True)
@@ -26,23 +26,23 @@ class ChangeRule:
     new: str  # ... and after
     advice: str = ""  # what a consumer must do when this is breaking (Markdown report)
 
-    def bump(self, mode: str) -> str:
+    def bump(self, mode: str) -> Bump:
         """The bump this rule requires in `mode` (full = the larger, none = patch at most)."""
-        if mode == "consumer":
-            return self.consumer
-        if mode == "producer":
-            return self.producer
-        larger = max(self.consumer, self.producer, key=bump_rank)
-        if mode == "full":
+        if mode == Mode.CONSUMER:
+            return Bump(self.consumer)
+        if mode == Mode.PRODUCER:
+            return Bump(self.producer)
+        larger = Bump.largest([self.consumer, self.producer])
+        if mode == Mode.FULL:
             return larger
-        if mode == "none":
-            return min(larger, "patch", key=bump_rank)
+        if mode == Mode.NONE:
+            return min(larger, Bump.PATCH)
         raise ValueError(f"unknown compatibility mode {mode!r} (one of {', '.join(MODES)})")
 
 
-def cap(bump: str, mode: str) -> str:
+def cap(bump: str, mode: str) -> Bump:
     """Mode `none` never requires more than a patch, whatever an override says."""
-    return min(bump, "patch", key=bump_rank) if mode == "none" else bump
+    return min(Bump(bump), Bump.PATCH) if mode == Mode.NONE else Bump(bump)
 
 
 def _r(id: str, what: str, consumer: str, producer: str, message: str, old: str, new: str, advice: str = "") -> ChangeRule:

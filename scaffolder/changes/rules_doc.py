@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scaffolder.changes.rules import GATE_RULES, MODES, RULES
+from scaffolder.contract.rules import EXAMPLE_BASE, VALIDATION_RULES, ValidationRule
 
 
 def rules_json() -> dict[str, Any]:
@@ -13,6 +14,8 @@ def rules_json() -> dict[str, Any]:
         "rules": [{"id": r.id, "what": r.what, "bump": {m: r.bump(m) for m in MODES}, "message": r.message,
                    "example": {"old": r.old, "new": r.new}, "advice": r.advice or None} for r in RULES.values()],
         "gate": [{"id": g.id, "severity": g.severity, "what": g.what} for g in GATE_RULES.values()],
+        "validation": [{"id": v.id, "stage": v.stage, "severity": v.severity, "what": v.summary}
+                       for v in VALIDATION_RULES.values()],
     }
 
 
@@ -26,6 +29,10 @@ def rules_text() -> str:
     lines.append("Gate findings:")
     for g in GATE_RULES.values():
         lines.append(f"{g.id:<{width}}  {g.severity:<8} {g.what}")
+    lines.append("")
+    lines.append("Validation rules (`validate`):")
+    for v in VALIDATION_RULES.values():
+        lines.append(f"{v.id:<{width}}  {v.severity:<8} {v.stage:<8} {v.summary}")
     return "\n".join(lines)
 
 
@@ -83,4 +90,38 @@ def rules_markdown() -> str:
     ]
     for r in RULES.values():
         out.append(f"| `{r.id}` | {_code(r.message)} |")
+    out += [
+        "",
+        "## Validation rules",
+        "",
+        "Reported by `validate` (and by every command that reads a contract), stage by stage: the file, "
+        "its YAML, the JSON Schema, the contract's meaning, `mesh.yaml`, the mesh's policy. The example "
+        "is an edit of a valid contract (its lines before → after, `⏎` a line break) that reports exactly "
+        "this rule; a test runs every one.",
+        "",
+        "| Rule | Stage | Severity | What it asks | Example |",
+        "|---|---|---|---|---|",
+    ]
+    for v in VALIDATION_RULES.values():
+        out.append(f"| `{v.id}` | {v.stage} | {v.severity} | {_pipe(v.summary)} | {_example(v)} |")
     return "\n".join(out) + "\n"
+
+
+def _lines(text: str, limit: int = 70) -> str:
+    one = " ⏎ ".join(line.strip() for line in text.strip("\n").splitlines()).replace("\0", "␀")
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def _example(v: ValidationRule) -> str:
+    e = v.example
+    if e is None:
+        return "a file-system condition (a link out of the mesh, a folder at the path)"
+    if e.pad:
+        edit = f"a contract of more than {e.pad:,} bytes"
+    elif e.find:
+        edit = f"{_code(_lines(e.find))} → {_code(_lines(e.replace)) if e.replace else '(removed)'}"
+    elif e.replace == EXAMPLE_BASE:
+        edit = "a valid contract"
+    else:
+        edit = f"the whole file: {_code(_lines(e.replace))}" if e.replace else "an empty file"
+    return edit + (f", with mesh.yaml {_code(_lines(e.mesh))}" if e.mesh else "")

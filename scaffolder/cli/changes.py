@@ -83,10 +83,10 @@ def _render(report, fmt: str, full_report: str | None = None) -> str:
 
         return dumps(report.to_json())
     if fmt == "markdown":
-        from scaffolder.report.markdown import render_markdown
+        from scaffolder.changes.render_markdown import render_markdown
 
         return render_markdown(report, **({"full_report": full_report} if full_report else {}))
-    from scaffolder.report.changes_text import render_github, render_text
+    from scaffolder.changes.render import render_github, render_text
 
     return render_github(report) if fmt == "github" else render_text(report)
 
@@ -119,7 +119,7 @@ def run_check(args: argparse.Namespace) -> int:
         atomic_write(args.output, redact(dumps(report.to_json())) + "\n")
     text = _render(report, args.format, f"`{args.output}`" if args.output else None)
     if args.format == "markdown":  # the same section `ci` adds to the PR comment
-        from scaffolder.report.impact import find_impact, impact_markdown
+        from scaffolder.catalog.impact import find_impact, impact_markdown
 
         impact = impact_markdown(find_impact(report, mesh))
         text = text.rstrip("\n") + "\n\n" + impact + "\n" if impact else text

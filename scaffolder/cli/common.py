@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scaffolder.contract.policy import Mesh
+    from scaffolder.contract.mesh import Mesh
 
 # `--fail-on` values, read by changes.report.ChangeReport.ok and the Action.
 FAIL_ON = ("bump", "breaking", "never")
@@ -30,7 +30,7 @@ def root_from_args(args: argparse.Namespace) -> Path:
 
 def mesh_from_args(args: argparse.Namespace) -> Mesh:
     """The mesh of --mesh-root, else the one found upward from the current folder."""
-    from scaffolder.contract.policy import load_mesh
+    from scaffolder.contract.mesh import load_mesh
 
     return load_mesh(Path(args.mesh_root) if args.mesh_root else None)
 

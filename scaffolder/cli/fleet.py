@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Any
 
 _REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
@@ -191,9 +192,10 @@ def run_update(args: argparse.Namespace) -> int:
 
         atomic_write(args.report_path, redact(dumps(data)) + "\n")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(redact(report.markdown(outcomes, args.to)))
+    if summary:  # through the sink: redacted, and cut at GitHub's 1 MiB limit
+        from scaffolder.github.sinks import write_summary
+
+        write_summary(Path(summary), report.markdown(outcomes, args.to).removesuffix("\n"), args.report_path)
     if args.format == "json":
         print(dumps(data))
     elif args.format == "markdown":
@@ -207,28 +209,18 @@ def run_plan(args: argparse.Namespace) -> int:
     import json
     import os
 
-    from scaffolder.fleet.plan import matrix
+    from scaffolder.fleet.plan import matrix, pending
     from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
+    from scaffolder.github.sinks import write_outputs
 
     domains = _domains(args)
     if args.pending:
         with scratch_dir() as workdir:
-            cache = TemplateCache(workdir)
-
-            def pending(d: Any) -> bool:
-                try:
-                    target = cache.resolve(d.src_path, args.to)
-                except Exception:
-                    return True  # let the job report why
-                return not target or cache.resolve(d.src_path, d.version or "") != target
-
-            domains = [d for d in domains if d.problem or pending(d)]
+            domains = pending(domains, args.to, TemplateCache(workdir))
     extra = ["--fleet-file", args.fleet_file] if args.fleet_file else []
     text = json.dumps(matrix(domains, args.to, extra_args=extra), separators=(",", ":"))
     out = os.environ.get("GITHUB_OUTPUT")
-    if out:
-        with open(out, "a", encoding="utf-8") as fh:
-            fh.write(f"matrix={text}\ncount={len(domains)}\n")
+    write_outputs(Path(out) if out else None, {"matrix": text, "count": str(len(domains))})
     print(text)
     return 0

@@ -61,19 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.set_defaults(run=run_dbt_schema)
 
 
-def _answers(path: Path) -> dict[str, Any]:
-    """A Copier answers file as a dict ({} when missing or unreadable)."""
-    from ruamel.yaml import YAML
-
-    if not path.is_file():
-        return {}
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except Exception:  # a broken answers file only loses the defaults it would give
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _source(arg: str | None, recorded: Any) -> str:
     """The template source; a local path is made absolute (a relative one breaks `copier update`)."""
     from scaffolder.errors import UsageError
@@ -132,8 +119,9 @@ def add_codeowners(root: Path, domain: str, owners: str) -> bool:
 
 
 def run_new_domain(args: argparse.Namespace) -> int:
-    from scaffolder.contract.policy import MESH_FILE
+    from scaffolder.contract.mesh import MESH_FILE
     from scaffolder.errors import ScaffolderError, UsageError
+    from scaffolder.fleet.answers import ANSWERS_FILE, answers_or_empty
 
     if not SLUG.fullmatch(args.name):
         raise UsageError(f"{args.name!r} is not a domain name: a lowercase slug "
@@ -145,7 +133,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
     dst = mesh.root / "domains" / args.name
     if dst.exists():
         raise UsageError(f"{dst} already exists")
-    recorded = _answers(mesh.root / ".copier-answers.yml")
+    recorded = answers_or_empty(mesh.root / ANSWERS_FILE)
     templates = mesh.templates or {}
     src = _source(args.template, recorded.get("_src_path") or templates.get("source"))
     ref, why = _release(args.ref, templates.get("ref"), src, recorded.get("_commit"))
@@ -163,7 +151,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except CopierError as exc:
         raise ScaffolderError(f"copier could not create {dst}: {exc}") from None
-    answers = _answers(dst / ".copier-answers.yml")
+    answers = answers_or_empty(dst / ANSWERS_FILE)
     rel = dst.relative_to(mesh.root)
     print(f"created {rel}: {answers.get('domain', args.name)}.{answers.get('product', '?')} "
           f"(template {src} at {answers.get('_commit', ref or 'HEAD')}: {why})")

@@ -36,48 +36,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from scaffolder.contract import render
     from scaffolder.contract.discover import expand
     from scaffolder.contract.validate import validate_files
-    from scaffolder.report.annotations import annotation
-    from scaffolder.report.finding import Severity, has_errors
     from scaffolder.report.output import dumps
 
     mesh = mesh_from_args(args)
     files = expand(args.paths, mesh, allow_empty=args.allow_empty)
     results = validate_files(files, None if args.no_policy else mesh, within=mesh.root)
-    mesh_findings = mesh.findings
-    ok = not has_errors(mesh_findings) and all(r.ok for r in results)
     if args.format == "json":
-        print(dumps({"ok": ok, "mesh": {"path": mesh.path, "findings": [f.to_json() for f in mesh_findings]},
-                     "contracts": [r.to_json() for r in results]}))
+        print(dumps(render.validation_json(mesh, results)))
     elif args.format == "github":
-        for f in [*mesh_findings, *(f for r in results for f in r.findings)]:
-            print(annotation(f))
+        out = render.validation_github(mesh, results)
+        if out:
+            print(out)
     else:
-        for f in mesh_findings:
-            print(f.text())
-        for r in results:
-            for f in r.findings:
-                print(f.text())
-        everything = [*mesh_findings, *(f for r in results for f in r.findings)]
-        errors = sum(f.severity is Severity.ERROR for f in everything)
-        warnings = sum(f.severity is Severity.WARNING for f in everything)
-        counts = f"({_plural(errors, 'error')}, {_plural(warnings, 'warning')})"
-        bad = [f"{sum(not r.ok for r in results)} invalid"] if not all(r.ok for r in results) else []
-        if has_errors(mesh_findings):  # the summary names every reason for a non-zero exit
-            bad.append(f"{mesh.path or 'mesh.yaml'} invalid")
-        if not files:
-            print(f"no contracts found under {mesh.root} (globs: {', '.join(mesh.contracts)})"
-                  + (f"; {', '.join(bad)} {counts}" if bad else ""))
-        else:
-            word = "contract" if len(files) == 1 else "contracts"
-            verdict = "all valid" if ok else ", ".join(bad)
-            print(f"{len(files)} {word} checked: {verdict} {counts}")
-    return 0 if ok else 1
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+        print(render.validation_text(mesh, results, files))
+    return 0 if render.validation_ok(mesh, results) else 1
 
 
 def run_explain(args: argparse.Namespace) -> int:

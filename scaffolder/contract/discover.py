@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import glob
-import os
 from pathlib import Path
 
-from scaffolder.contract.policy import DEFAULT_GLOBS, Mesh
+from scaffolder.contract.mesh import DEFAULT_GLOBS, Mesh
+from scaffolder.contract.paths import display
 from scaffolder.errors import UsageError
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "target", "dbt_packages", ".nox", "__pycache__", "site-packages"}
@@ -18,18 +18,6 @@ def _skipped(path: Path, root: Path) -> bool:
     except ValueError:
         parts = path.parts
     return any(p in SKIP_DIRS for p in parts[:-1])
-
-
-def display(path: Path) -> Path:
-    """Relative to the current folder when under it: what users, editors and GitHub annotations expect.
-
-    Lexical (links are not followed): the path must still say where it was found,
-    so that a symbolic link leading out of the mesh can be recognised and refused.
-    """
-    try:
-        return Path(os.path.abspath(path)).relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def find_in(folder: Path, globs: list[str]) -> list[Path]:

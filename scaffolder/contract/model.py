@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from scaffolder.contract.load import Document, PathKey
@@ -17,7 +18,18 @@ from scaffolder.contract.types import LogicalType, TypeParseError, parse_type
 from scaffolder.contract.units import Duration, parse_duration, parse_percent
 
 STATUSES = ("draft", "active", "deprecated", "retired")
-MODES = ("consumer", "producer", "full", "none")
+
+
+class Mode(StrEnum):
+    """A contract's compatibility mode: whose side a change is judged from (a str enum: prints as its value)."""
+
+    CONSUMER = "consumer"
+    PRODUCER = "producer"
+    FULL = "full"
+    NONE = "none"
+
+
+MODES = tuple(Mode)
 
 
 @dataclass

@@ -7,7 +7,9 @@ bump classification that semver libraries do not offer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import total_ordering
 
 # ASCII digits only ([0-9], not \d, which also matches other scripts' digits), matched
@@ -20,11 +22,42 @@ _SEMVER = re.compile(
 
 MAX_LENGTH = 256  # far past any real version; int() of a 4,300-digit part would raise
 
-BUMPS = ("none", "patch", "minor", "major")
+class Bump(StrEnum):
+    """A required or declared version bump, ordered none < patch < minor < major.
+
+    A str enum: it compares equal to, hashes like and prints as its value, so JSON
+    and text output read `"major"` as before.
+    """
+
+    NONE = "none"
+    PATCH = "patch"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        return self.rank < Bump(other).rank
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= Bump(other).rank
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > Bump(other).rank
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= Bump(other).rank
+
+    @classmethod
+    def largest(cls, bumps: Iterable[str]) -> Bump:
+        """The largest of `bumps`; none when there are none."""
+        return max((cls(b) for b in bumps), default=cls.NONE)
 
 
-def bump_rank(bump: str) -> int:
-    return BUMPS.index(bump)
+_RANK = {b: i for i, b in enumerate(Bump)}
+BUMPS = tuple(Bump)
 
 
 @total_ordering

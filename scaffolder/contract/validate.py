@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.contract.load import Document, LoadError, load_file, load_text
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.model import Contract, build
-from scaffolder.contract.policy import Mesh, check_policy
+from scaffolder.contract.policy import check_policy
 from scaffolder.contract.schema import validate_structure
 from scaffolder.contract.semantics import validate_meaning
 from scaffolder.report.finding import Finding, Severity, has_errors, sort_key

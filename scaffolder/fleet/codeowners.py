@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scaffolder.fleet.answers import ANSWERS_FILE
+
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
 
@@ -24,7 +26,7 @@ def owners(repo_root: Path, rel: str) -> list[str]:
     """Owners (`@user`, `@org/team`) of the domain folder `rel` ("." for a whole repository)."""
     import pathspec
 
-    probe = ".copier-answers.yml" if rel == "." else f"{rel}/.copier-answers.yml"
+    probe = ANSWERS_FILE if rel == "." else f"{rel}/{ANSWERS_FILE}"
     found: list[str] = []
     for pattern, who in rules(repo_root):
         if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(probe):

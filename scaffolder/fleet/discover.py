@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.fleet.model import ANSWERS_FILE, Domain
+from scaffolder.fleet.answers import ANSWERS_FILE, read_answers
+from scaffolder.fleet.model import Domain
 
 
 def git_toplevel(path: Path) -> Path:
@@ -29,33 +29,6 @@ def git_toplevel(path: Path) -> Path:
     return Path(proc.stdout.strip())
 
 
-def read_answers(path: Path) -> tuple[dict[str, Any], str | None]:
-    """The answers as plain data, or a located problem."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
-
-    try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        return {}, f"{where}: not valid YAML: {exc.problem}"
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, f"{path}: cannot read: {exc}"
-    if not isinstance(data, dict):
-        return {}, f"{path}:1:1: not a mapping of answers"
-    if not data.get("_src_path") or not data.get("_commit"):
-        return data, f"{path}:1:1: no _src_path/_commit: not made by `copier copy` from a git template"
-    src = str(data["_src_path"])
-    if not src.startswith(_URL_PREFIXES) and "://" not in src and not Path(src).expanduser().is_absolute():
-        line = next((i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                     if t.startswith("_src_path:")), 1)
-        return data, (f"{path}:{line}:12: relative _src_path {src!r}: `copier update` cannot find the template "
-                      "from here; record an absolute path or a URL")
-    return data, None
-
-
-_URL_PREFIXES = ("gh:", "gl:", "git@", "git+")
 
 
 def discover_monorepo(root: Path, only: list[str] | None = None) -> list[Domain]:

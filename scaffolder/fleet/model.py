@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-ANSWERS_FILE = ".copier-answers.yml"
+from scaffolder.fleet.answers import ANSWERS_FILE
+
 BRANCH_PREFIX = "template-update"
 
 # Every outcome of one domain's update, in the order reports list them.

@@ -6,7 +6,7 @@ from typing import Any
 
 from scaffolder.fleet.model import STATUSES, Outcome
 from scaffolder.fleet.status import DomainStatus
-from scaffolder.report.markdown import cell
+from scaffolder.report.mdescape import cell
 
 ICONS = {"up-to-date": "✅", "updated": "⬆️", "conflicted": "⚠️", "needs-answer": "❓", "failed": "❌",
          "pr-failed": "📭"}

@@ -28,6 +28,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from scaffolder.fleet.jobs import Payload, to_json
+from scaffolder.fleet.worker import Work, main
+
 PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
 PER_SLOT = ("COPIER_CACHE_DIR",)  # folders that concurrent jobs must not share
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -37,7 +40,8 @@ SOCKET_PATH_MAX = 104  # sun_path: 108 bytes on Linux, 104 on macOS (with its NU
 @dataclass
 class Job:
     key: str  # the domain name
-    payload: dict[str, Any]
+    payload: Payload
+    work: Work  # a module-level function (the forkserver pickles it by name) run in the worker
 
 
 def _context() -> Any:
@@ -72,7 +76,7 @@ def _die_with_parent(parent: int) -> None:
         os.killpg(0, signal.SIGKILL)
 
 
-def _child(job_file: str, log_file: str, env: dict[str, str], parent: int) -> None:
+def _child(job_file: str, log_file: str, env: dict[str, str], parent: int, work: Work) -> None:
     """The job process: its output goes to its own log, its environment is the job's."""
     _die_with_parent(parent)
     fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -85,9 +89,7 @@ def _child(job_file: str, log_file: str, env: dict[str, str], parent: int) -> No
         local.env.update(**env)
     except ImportError:
         pass
-    from scaffolder.fleet.worker import main
-
-    raise SystemExit(main([job_file]))
+    raise SystemExit(main(job_file, work))
 
 
 def _death(code: int) -> str:
@@ -120,9 +122,10 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
                 slot = free.pop(0)
                 stem = workdir / f"job-{i}-{job.key}"
                 job_file, result_file, log_file = (stem.with_suffix(s) for s in (".json", ".result", ".log"))
-                job_file.write_text(json.dumps({**job.payload, "result_file": str(result_file)}))
+                job_file.write_text(json.dumps({**to_json(job.payload), "result_file": str(result_file)}))
                 proc = ctx.Process(target=_child, daemon=False,
-                                   args=(str(job_file), str(log_file), slot_env(job_env, slot), os.getpid()))
+                                   args=(str(job_file), str(log_file), slot_env(job_env, slot), os.getpid(),
+                                         job.work))
                 proc.start()
                 running[proc.sentinel] = (proc, job.key, result_file, log_file, slot)
             for sentinel in wait(list(running)):

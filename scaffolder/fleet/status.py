@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder.fleet.jobs import RenderJob
 from scaffolder.fleet.model import Domain
 from scaffolder.fleet.runner import Job, run_jobs
 from scaffolder.fleet.scratch import scratch_or
@@ -59,9 +60,10 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
             st.behind = (here != latest) if latest else None  # no release tag: nothing to be behind
             if drift:
                 answers = {k: v for k, v in d.answers.items() if not k.startswith("_")}
-                render.append(Job(d.name, {"kind": "render", "src": d.src_path, "commit": d.version,
-                                           "answers": answers, "domain_path": str(d.path),
-                                           "render_dir": str(workdir / f"render-{len(render)}-{d.name}")}))
+                render.append(Job(d.name, RenderJob(src=d.src_path, commit=d.version, answers=answers,
+                                                     domain_path=str(d.path),
+                                                     render_dir=str(workdir / f"render-{len(render)}-{d.name}")),
+                                  drift_one))
 
         def finished(key: str, raw: dict[str, Any]) -> None:
             st = out[key]
@@ -81,14 +83,14 @@ def fleet_status(domains: list[Domain], *, jobs: int = 1, drift: bool = True, wo
         return [out[d.name] for d in domains]
 
 
-def drift_one(p: dict[str, Any]) -> dict[str, Any]:
+def drift_one(p: RenderJob) -> dict[str, Any]:
     """Render the recorded version and list the platform-owned files that differ (worker process)."""
     import pathspec
     from copier import Worker
 
-    dst = Path(p["render_dir"])
+    dst = Path(p.render_dir)
     try:
-        with Worker(src_path=p["src"], dst_path=dst, data=p["answers"], vcs_ref=p["commit"], defaults=True,
+        with Worker(src_path=p.src, dst_path=dst, data=p.answers, vcs_ref=p.commit, defaults=True,
                     overwrite=True, quiet=True, unsafe=False) as worker:
             worker.run_copy()
             skip = list(worker.template.skip_if_exists)
@@ -96,7 +98,7 @@ def drift_one(p: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # Copier raises plain exceptions: report the first line
         return {"error": (str(exc).strip() or type(exc).__name__).splitlines()[0]}
     owned_by_domain = pathspec.PathSpec.from_lines("gitwildmatch", skip)
-    domain = Path(p["domain_path"])
+    domain = Path(p.domain_path)
     drift = []
     for f in sorted(dst.rglob("*")):
         if not f.is_file() or ".git" in f.relative_to(dst).parts:

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.fleet import gitops
+from scaffolder.fleet.answers import parse_answers
+from scaffolder.fleet.jobs import UpdateJob
 from scaffolder.fleet.model import Domain, Outcome
 from scaffolder.fleet.runner import Job, run_jobs
 from scaffolder.fleet.scratch import scratch_or
@@ -102,12 +104,9 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
             done[d.name] = out
             continue
         wt = workdir / f"wt-{len(jobs)}-{d.name}"
-        payload = {
-            "kind": "update", "name": d.name, "repo_root": str(d.repo_root), "rel": d.rel,
-            "answers_rel": d.answers_rel, "ref": ref, "to_sha": to_sha, "mirror": str(mirror),
-            "base": base_ref, "branch": branch, "worktree": str(wt),
-            "from_version": d.version,
-        }
+        payload = UpdateJob(name=d.name, repo_root=str(d.repo_root), rel=d.rel, answers_rel=d.answers_rel,
+                            ref=ref, to_sha=to_sha, mirror=str(mirror), base=base_ref, branch=branch,
+                            worktree=str(wt), from_version=d.version)
         reused = already_updated(payload)  # cheap git reads: no worker process for a re-run
         if reused is not None:
             done[d.name] = reused
@@ -124,7 +123,7 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
             done[d.name] = out
             continue
         gitops.clear_ref_lock(d.repo_root, branch)
-        jobs.append(Job(d.name, payload))
+        jobs.append(Job(d.name, payload, update_job))
     return jobs, done
 
 
@@ -138,7 +137,7 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
         for outcome in results.values():
             if on_done:
                 on_done(outcome)
-        payloads = {j.key: j.payload for j in planned}
+        payloads = {j.key: j.payload for j in planned if isinstance(j.payload, UpdateJob)}
 
         def finished(key: str, raw: dict[str, Any]) -> None:
             outcome = _outcome(key, ref, payloads[key], raw)
@@ -150,18 +149,20 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
             run_jobs(planned, workdir / "jobs", jobs, cache.worker_env(workdir / "copier-cache"), finished)
         finally:  # also when interrupted: a killed worker's worktree and empty branch must not linger
             for job in planned:
-                p, repo = job.payload, Path(job.payload["repo_root"])
-                _cleanup(repo, Path(p["worktree"]))
+                p = job.payload
+                assert isinstance(p, UpdateJob)
+                repo = Path(p.repo_root)
+                _cleanup(repo, Path(p.worktree))
                 result = results.get(job.key)
                 if (result is None or result.status == "failed") and \
-                        gitops.rev(repo, p["branch"]) == gitops.rev(repo, p["base"]):
-                    gitops.git(repo, "branch", "-D", p["branch"], check=False)
+                        gitops.rev(repo, p.branch) == gitops.rev(repo, p.base):
+                    gitops.git(repo, "branch", "-D", p.branch, check=False)
         return [results[d.name] for d in domains]
 
 
-def _outcome(key: str, ref: str, payload: dict[str, Any], raw: dict[str, Any]) -> Outcome:
+def _outcome(key: str, ref: str, payload: UpdateJob, raw: dict[str, Any]) -> Outcome:
     if "error" in raw:
-        return Outcome(key, "failed", ref, branch=payload["branch"], from_version=payload["from_version"],
+        return Outcome(key, "failed", ref, branch=payload.branch, from_version=payload.from_version,
                        reason=str(raw["error"]))
     return Outcome.from_json(raw)
 
@@ -177,14 +178,9 @@ def _cleanup(repo: Path, worktree: Path) -> None:
 
 
 def _answers_commit(repo: Path, ref: str, answers_rel: str) -> str | None:
-    from ruamel.yaml import YAML
-
     text = gitops.git(repo, "show", f"{ref}:{answers_rel}", check=False)
-    try:
-        data = YAML(typ="safe", pure=True).load(text) if text else None
-    except Exception:
-        return None
-    return str(data.get("_commit")) if isinstance(data, dict) and data.get("_commit") else None
+    data = parse_answers(text, f"{ref}:{answers_rel}")[0] if text else {}
+    return str(data["_commit"]) if data.get("_commit") else None
 
 
 def _mirror_rev(mirror: str, ref: str | None) -> str | None:
@@ -198,43 +194,43 @@ def _changed(repo: Path, base: str, branch: str, rel: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
-def already_updated(p: dict[str, Any]) -> Outcome | None:
+def already_updated(p: UpdateJob) -> Outcome | None:
     """A re-run: the domain's branch already holds this release; report it from the branch, change nothing."""
-    repo, branch, rel = Path(p["repo_root"]), p["branch"], p["rel"]
+    repo, branch, rel = Path(p.repo_root), p.branch, p.rel
     if not gitops.branch_exists(repo, branch):
         return None
-    if _mirror_rev(p["mirror"], _answers_commit(repo, branch, p["answers_rel"])) != p["to_sha"]:
+    if _mirror_rev(p.mirror, _answers_commit(repo, branch, p.answers_rel)) != p.to_sha:
         return None  # an interrupted or older attempt: the update starts again from the base
     conflicts = gitops.conflicts_in_tree(repo, branch, rel)
-    return Outcome(p["name"], "conflicted" if conflicts else "updated", p["ref"], branch=branch,
-                   from_version=p["from_version"], conflicts=conflicts,
+    return Outcome(p.name, "conflicted" if conflicts else "updated", p.ref, branch=branch,
+                   from_version=p.from_version, conflicts=conflicts,
                    reason="the branch already has this update", commit=gitops.rev(repo, branch),
-                   changed=_changed(repo, p["base"], branch, rel), reused=True)
+                   changed=_changed(repo, p.base, branch, rel), reused=True)
 
 
-def update_one(p: dict[str, Any]) -> Outcome:
+def update_one(p: UpdateJob) -> Outcome:
     """One domain's update (runs in its own process: Copier changes the cwd).
 
     Only for a job `plan_jobs` made, which has already checked `already_updated`.
     """
-    repo, branch, rel = Path(p["repo_root"]), p["branch"], p["rel"]
-    out = Outcome(p["name"], "failed", p["ref"], branch=branch, from_version=p["from_version"])
-    wt = Path(p["worktree"])
+    repo, branch, rel = Path(p.repo_root), p.branch, p.rel
+    out = Outcome(p.name, "failed", p.ref, branch=branch, from_version=p.from_version)
+    wt = Path(p.worktree)
     created = False
     try:
         with gitops.repo_lock(repo):
-            gitops.add_worktree(repo, wt, branch, p["base"])
+            gitops.add_worktree(repo, wt, branch, p.base)
         created = True
         dst = wt if rel == "." else wt / rel
         try:
-            _copier_update(dst, p["ref"])
+            _copier_update(dst, p.ref)
         except Exception as exc:  # Copier's errors are plain exceptions: classify by message
             message = str(exc).strip() or type(exc).__name__
             m = _REQUIRED.search(message)
             if m:
                 out.status, out.question = "needs-answer", m.group(1)
                 out.reason = (f"the template asks a new question without a default: {m.group(1)!r}; "
-                              f"add `{m.group(1)}: <value>` to {p['answers_rel']} on the base branch and re-run")
+                              f"add `{m.group(1)}: <value>` to {p.answers_rel} on the base branch and re-run")
             else:
                 out.reason = f"copier update failed: {failure(message)}"
             return out
@@ -247,13 +243,13 @@ def update_one(p: dict[str, Any]) -> Outcome:
         marked = {f for f in touched if f.endswith(".rej") or gitops.has_markers(wt / f)}
         out.conflicts = sorted(unmerged | marked)
         gitops.git(wt, "add", "-A", "--", rel)
-        message = (f"template: update {p['name']} to {p['ref']}\n\n"
-                   f"{TRAILER}: {p['name']} {p['from_version']} -> {p['ref']}\n"
+        message = (f"template: update {p.name} to {p.ref}\n\n"
+                   f"{TRAILER}: {p.name} {p.from_version} -> {p.ref}\n"
                    + (f"Conflicts: {', '.join(out.conflicts)}\n" if out.conflicts else ""))
         gitops.git(wt, *gitops.identity(repo), "-c", "core.hooksPath=/dev/null", "commit", "--quiet",
                    "--no-verify", "-m", message)
         out.commit = gitops.rev(wt, "HEAD")
-        out.changed = _changed(repo, p["base"], branch, rel)
+        out.changed = _changed(repo, p.base, branch, rel)
         out.status = "conflicted" if out.conflicts else "updated"
         return out
     except gitops.GitFailed as exc:
@@ -265,6 +261,11 @@ def update_one(p: dict[str, Any]) -> Outcome:
                 gitops.git(repo, "worktree", "remove", "--force", "--force", str(wt), check=False)
             if created and out.status in ("failed", "needs-answer", "up-to-date") and not out.commit:
                 gitops.git(repo, "branch", "-D", branch, check=False)  # leave no empty branch behind
+
+
+def update_job(p: UpdateJob) -> dict[str, Any]:
+    """The worker's entry for an update job: its Outcome as JSON."""
+    return update_one(p).to_json()
 
 
 def _copier_update(dst: Path, ref: str) -> None:

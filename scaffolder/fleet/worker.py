@@ -1,32 +1,25 @@
-"""Entry point of one worker process: `python -m scaffolder.fleet.worker JOB.json`.
+"""The body of one worker process: read the job, do it, write the result as JSON.
 
-Reads the job, does it, writes the result as JSON to the job's `result_file`.
+The work itself is passed in by the caller (`update`, `status`), so this
+module and the runner know nothing of what a job does.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from scaffolder.fleet.jobs import Payload, from_json
+from scaffolder.fsutil import atomic_write
+
+Work = Callable[[Any], dict[str, Any]]
 
 
-def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[0]).read_text())
-    if job["kind"] == "update":
-        from scaffolder.fleet.update import update_one
-
-        result = update_one(job).to_json()
-    elif job["kind"] == "render":
-        from scaffolder.fleet.status import drift_one
-
-        result = drift_one(job)
-    else:
-        raise SystemExit(f"unknown job kind {job['kind']!r}")
-    from scaffolder.fsutil import atomic_write
-
+def main(job_file: str, work: Work) -> int:
+    job = json.loads(Path(job_file).read_text())
+    payload: Payload = from_json(job)
+    result = work(payload)
     atomic_write(job["result_file"], json.dumps(result))  # the parent never reads half a result
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

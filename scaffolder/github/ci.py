@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder.catalog.impact import find_impact, impact_markdown
+from scaffolder.changes.render_markdown import Verdict, code, render_markdown
 from scaffolder.changes.report import ChangeReport
-from scaffolder.contract.semver import bump_rank
+from scaffolder.contract.semver import BUMPS, Bump
 from scaffolder.fsutil import atomic_write
 from scaffolder.github.comment import MARKER, CommentResult
 from scaffolder.github.environment import GitHubContext
 from scaffolder.report.annotations import annotation
 from scaffolder.report.finding import Finding, Location, Severity, has_errors
-from scaffolder.report.impact import find_impact, impact_markdown
-from scaffolder.report.markdown import Verdict, code, render_markdown
 from scaffolder.report.output import dumps
 from scaffolder.report.redact import redact
 from scaffolder.report.words import plural
@@ -100,7 +100,7 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     """Check, then write the report, outputs and job summary. The PR comment is `post_comment`'s job,
     run after: GitHub being unreachable must never cost the report or change the exit code."""
     from scaffolder.changes.check import check_changes
-    from scaffolder.contract.policy import load_mesh
+    from scaffolder.contract.mesh import load_mesh
     from scaffolder.github.sinks import annotations, write_outputs, write_summary
 
     root = (opts.working_directory or ctx.workspace or Path.cwd()).resolve()
@@ -149,11 +149,11 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         atomic_write(report_path.with_suffix(".md"), redact(markdown))
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
-    declared = [c.declared_bump for c in report.contracts if c.declared_bump in ("none", "patch", "minor", "major")]
+    declared = [c.declared_bump for c in report.contracts if c.declared_bump in BUMPS]
     outputs = {
         "ok": str(ok).lower(),
         "required-bump": report.required_bump,
-        "declared-bump": max(declared, key=bump_rank) if declared else "none",
+        "declared-bump": Bump.largest(declared),
         "report-path": str(report_path),
         "contracts-changed": str(len(report.contracts)),
     }

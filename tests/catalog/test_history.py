@@ -9,7 +9,7 @@ import pytest
 
 from scaffolder.catalog import history
 from scaffolder.catalog.collect import load_contracts
-from scaffolder.contract.policy import load_mesh
+from scaffolder.contract.mesh import load_mesh
 from tests.catalog.meshgen import name_of, write_mesh, write_mesh_with_history
 
 

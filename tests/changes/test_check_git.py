@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from scaffolder.changes.check import check_changes
-from scaffolder.contract.policy import load_mesh
+from scaffolder.contract.mesh import load_mesh
 from tests.changes.conftest import BASE, edit, git
 from tests.conftest import run_cli
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from scaffolder.changes.check import compare_files
-from scaffolder.contract.policy import load_mesh
+from scaffolder.contract.mesh import load_mesh
 from tests.changes.conftest import BASE, edit, line_of
 
 NOTE = "      - name: note\n        type: string\n"

@@ -9,7 +9,7 @@ import pytest
 
 from scaffolder.changes.check import compare_files
 from scaffolder.changes.report import ChangeReport
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from tests.changes.conftest import BASE, edit, line_of
 
 TODAY = dt.date(2026, 11, 25)
@@ -120,7 +120,7 @@ def test_smallest_passing_version_passes_and_the_next_smaller_bump_does_not() ->
     from hypothesis import strategies as st
 
     from scaffolder.changes.gate import declared, effective_required, smallest_passing
-    from scaffolder.contract.semver import Version, bump_rank
+    from scaffolder.contract.semver import Bump, Version
 
     versions = st.builds(Version, st.integers(0, 5), st.integers(0, 5), st.integers(0, 5),
                          st.sampled_from([(), ("rc", "1"), ("alpha",)]))
@@ -130,11 +130,23 @@ def test_smallest_passing_version_passes_and_the_next_smaller_bump_does_not() ->
     def prop(base: Version, required: str) -> None:
         target = smallest_passing(base, required)
         need = effective_required(required, base)
-        assert bump_rank(declared(base, target)) >= bump_rank(need) or target == base
+        assert Bump(declared(base, target)) >= Bump(need) or target == base
         if need != "none":
             assert target > base
             for smaller in ("patch", "minor"):
-                if bump_rank(smaller) < bump_rank(need) and not base.prerelease:
-                    assert bump_rank(declared(base, base.bumped(smaller))) < bump_rank(need)
+                if Bump(smaller) < Bump(need) and not base.prerelease:
+                    assert Bump(declared(base, base.bumped(smaller))) < Bump(need)
 
     prop()
+
+
+def test_bump_orders_by_size_and_reads_as_its_value() -> None:
+    import json
+
+    from scaffolder.contract.semver import Bump
+
+    assert sorted(["major", "none", "minor", "patch"], key=Bump) == ["none", "patch", "minor", "major"]
+    assert Bump.largest([]) is Bump.NONE and Bump.largest(["patch", "major", "minor"]) is Bump.MAJOR
+    assert Bump.MINOR < "major"  # a plain string compares by size too
+    assert sorted([Bump.MAJOR, "patch"]) == ["patch", "major"]
+    assert json.dumps({"b": Bump.MAJOR}) == '{"b": "major"}' and f"{Bump.PATCH:<6}|" == "patch |"

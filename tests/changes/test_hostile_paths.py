@@ -152,7 +152,7 @@ def _peak(fn) -> int:
 def test_an_oversized_contract_is_refused_before_it_is_read(mesh: Path) -> None:
     """Working tree and git objects alike: the size is looked at first, the bytes never loaded."""
     from scaffolder.changes.check import check_changes
-    from scaffolder.contract.policy import load_mesh
+    from scaffolder.contract.mesh import load_mesh
 
     big = "domains/big/data-product-contract.yaml"
     with open(write(mesh, big, ""), "r+b") as fh:  # sparse: costs no disk

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from scaffolder.changes.check import compare_files
+from scaffolder.changes.render_markdown import MAX_CHARS, render_markdown
 from scaffolder.changes.report import ChangeReport
-from scaffolder.contract.policy import Mesh
-from scaffolder.report.markdown import MAX_CHARS, render_markdown
+from scaffolder.contract.mesh import Mesh
 from tests.changes.conftest import BASE, edit
 
 FIELDS = "".join(f"      - name: f{i:03d}\n        type: string\n" for i in range(80))

@@ -107,7 +107,7 @@ def _report(ok_contract: bool, fail_on: str = "bump"):
 
 
 def test_the_headline_sums_up_everything_that_fails() -> None:
-    from scaffolder.report.markdown import Verdict, verdict
+    from scaffolder.changes.render_markdown import Verdict, verdict
 
     data_bad, data_ok = Verdict("Data checks", False, "7 of 20 failed for `a.b`"), Verdict("Data checks", True, "1 product checked")
     assert verdict(_report(True), [data_ok]).startswith("✅ **Contract check passed**")

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.contract.load import split_lines, text_end
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.validate import validate_text
 from tests.conftest import SEED, run_cli
 from tests.contract.inproc import run_main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scaffolder.contract.policy import load_mesh
+from scaffolder.contract.mesh import load_mesh
 from scaffolder.contract.validate import validate_file
 from tests.conftest import SEED
 

@@ -101,12 +101,15 @@ def test_a_long_tmpdir_falls_back_from_the_forkserver(tmp_path: Path, monkeypatc
     ("AF_UNIX path too long"). Jobs then run in spawned processes instead."""
     import tempfile
 
+    from scaffolder.fleet.jobs import RenderJob
     from scaffolder.fleet.runner import Job, run_jobs
+    from scaffolder.fleet.status import drift_one
 
     deep = tmp_path / ("d" * 60) / ("e" * 40)
     deep.mkdir(parents=True)
     monkeypatch.setenv("TMPDIR", str(deep))
     monkeypatch.setattr(tempfile, "tempdir", None)
-    job = {"kind": "unknown"}  # the worker refuses it: enough to prove a process ran
-    results = run_jobs([Job("a", job)], tmp_path / "jobs", 1)
-    assert "unknown job kind" in results["a"]["error"]
+    job = RenderJob(src=str(tmp_path / "none"), commit=None, answers={}, domain_path=str(tmp_path),
+                    render_dir=str(tmp_path / "r"))  # Copier refuses it: enough to prove a process ran
+    results = run_jobs([Job("a", job, drift_one)], tmp_path / "jobs", 1)
+    assert "template" in results["a"]["error"] and "worker process" not in results["a"]["error"]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from scaffolder.report.markdown import cell, code
+from scaffolder.report.mdescape import cell, code
 from tests.conftest import SEED, run_cli
 
 # GitHub renders comments as GFM with (sanitised) inline HTML: html=True is the strict reading.

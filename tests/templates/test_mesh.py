@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scaffolder.contract.policy import load_mesh
+from scaffolder.contract.mesh import load_mesh
 from tests.templates.helpers import (
     actionlint,
     generate,
