@@ -50,6 +50,8 @@ class Dialect:
     types: dict[str, str]  # our type names (DuckDB's) -> this dialect's
     quote: Callable[[str], str] | None = None  # identifier quoting; None: sqlglot's for `name`
     regex_flavour: str = "RE2"  # the regex engine, for messages when it is not RE2
+    grouping: str = "grouping"  # grouping(a, b, ...) of GROUPING SETS: a bit per column, set when not grouped
+    int_bits: int = 64  # the widest integer a parameter can bind (wider ones bind as doubles)
 
     def ident(self, name: str) -> str:
         if "\x00" in name:
@@ -94,7 +96,7 @@ DUCKDB = Dialect(
     count_distinct_if=lambda e, p: f"count(DISTINCT {e}) FILTER (WHERE {p})",
     float_mean=lambda e: f"(fsum({e}) / count({e}))",
     epoch_us=lambda e: f"epoch_us({e})",
-    types={}, quote=_duckdb_ident)
+    types={}, quote=_duckdb_ident, int_bits=128)
 
 SPARK = Dialect(
     "spark", marker=lambda n: f":p{n}", named=True,
@@ -105,7 +107,7 @@ SPARK = Dialect(
     float_mean=lambda e: f"avg({e})",
     epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP))",
     types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP", "TIMESTAMP": "TIMESTAMP_NTZ"},
-    regex_flavour="Java")
+    regex_flavour="Java", grouping="grouping_id")
 
 DATABRICKS = replace(SPARK, name="databricks")
 

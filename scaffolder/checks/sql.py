@@ -29,7 +29,6 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-HUGEINT = 2**127  # DuckDB's widest integer: -2**127 .. 2**127 - 1
 
 
 def _duckdb() -> Dialect:
@@ -53,9 +52,10 @@ class Params:
         return list(self.values)
 
     def add(self, value: Any) -> str:
-        if isinstance(value, int) and not isinstance(value, bool) and not -HUGEINT <= value < HUGEINT:
-            # DuckDB binds integers up to 128 bits. One past that lies beyond every value a
-            # column can hold, so its double compares the same (contracts allow 100 digits).
+        top = 2 ** (self.dialect.int_bits - 1)
+        if isinstance(value, int) and not isinstance(value, bool) and not -top <= value < top:
+            # DuckDB binds integers up to 128 bits (HUGEINT), others 64. One past that lies beyond
+            # every value a column can hold, so its double compares the same (contracts allow 100 digits).
             value = float(value)
         self.values.append(value)
         return self.dialect.marker(len(self.values))
