@@ -105,8 +105,8 @@ SPARK = Dialect(
     not_finite=lambda e: f"(isnan({e}) OR abs({e}) = double('infinity'))",
     count_if=_count_case, count_distinct_if=_distinct_case,
     float_mean=lambda e: f"avg({e})",
-    epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP))",
-    types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP", "TIMESTAMP": "TIMESTAMP_NTZ"},
+    epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP_LTZ))",
+    types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP_LTZ", "TIMESTAMP": "TIMESTAMP_NTZ"},
     regex_flavour="Java", grouping="grouping_id")
 
 DATABRICKS = replace(SPARK, name="databricks")

@@ -111,7 +111,8 @@ class Engine(ABC):
         """Up to n duplicated keys of `c`, the most repeated first."""
         d = self.dialect
         cols = ", ".join(map(d.ident, c.key))
-        rows = self.execute(f"SELECT {cols} FROM {self.relation} WHERE {not_all_null(c.key, d)} GROUP BY {cols} "
-                            f"HAVING count(*) > 1 ORDER BY count(*) DESC, {cols} LIMIT {int(n)}")
+        rows = self.execute(f"SELECT {cols} FROM (SELECT {cols}, count(*) AS n FROM {self.relation} "
+                            f"WHERE {not_all_null(c.key, d)} GROUP BY {cols} HAVING count(*) > 1) dups "
+                            f"ORDER BY n DESC, {cols} LIMIT {int(n)}")
         return [row[0] if len(row) == 1 else list(row) for row in rows]
 
