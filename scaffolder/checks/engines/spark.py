@@ -104,6 +104,8 @@ class SparkEngine(Engine):
     def __init__(self, master: str = "local[*]", remote: str | None = None, spark: Any = None) -> None:
         errors = require("pyspark.errors", "spark", PURPOSE)
         self.errors = (errors.PySparkException, *_py4j_errors())
+        if spark is None and not remote:  # a session already running in this process is the caller's
+            spark = require("pyspark.sql", "spark", PURPOSE).SparkSession.getActiveSession()
         self.own = spark is None
         self.spark = spark if spark is not None else session(master, remote)
         if not self.own:
