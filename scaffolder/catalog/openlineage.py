@@ -22,22 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffolder import __version__
+from scaffolder.checks.assertions import ASSERTIONS
 from scaffolder.contract.model import Contract
 from scaffolder.extras import require
 
 PRODUCER = f"urn:datamesh-scaffolder:scaffolder:{__version__}"
 DEFAULT_NAMESPACE = "datamesh"
-
-# The assertion names of the contract, as the short classes OpenLineage consumers show.
-ASSERTION_CLASSES = {
-    "expect_column_values_to_not_be_null": "not_null",
-    "expect_column_values_to_be_unique": "unique",
-    "expect_column_values_to_be_in_set": "accepted_values",
-    "expect_column_values_to_be_between": "between",
-    "expect_table_row_count_to_be_between": "row_count",
-    "expect_column_values_to_match_regex": "regex",
-}
-
 
 @dataclass
 class EmitOptions:
@@ -92,6 +82,12 @@ def dataset_facets(c: Contract, F: dict[str, Any], p: str = PRODUCER) -> dict[st
     return facets
 
 
+def _lineage_class(assertion: str) -> str:
+    """The short class OpenLineage consumers show for an assertion (the catalogue's), else its name."""
+    spec = ASSERTIONS.get(assertion)
+    return spec.lineage_class if spec is not None else assertion
+
+
 def _assertions(report: dict[str, Any], F: dict[str, Any], p: str):
     dqa = F["data_quality_assertions_dataset"]
     out = []
@@ -102,7 +98,7 @@ def _assertions(report: dict[str, Any], F: dict[str, Any], p: str):
         expected = f"threshold {r['threshold']}" if isinstance(r.get("threshold"), int | float) else None
         actual = f"{r.get('failed')} of {r.get('total')} rows failed" if r.get("total") is not None else r.get("error")
         out.append(dqa.Assertion(
-            assertion=ASSERTION_CLASSES.get(r["assertion"], r["assertion"]), success=bool(r.get("passed")),
+            assertion=_lineage_class(r["assertion"]), success=bool(r.get("passed")),
             column=r.get("column") if isinstance(r.get("column"), str) else None,
             severity="error", name=name, expected=expected, actual=actual,
             params={"assertion": r["assertion"], "source": str(r.get("source", ""))},

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.changes.rules import RULES, cap, format_message
+from scaffolder.checks.assertions import ASSERTIONS, Grade
 from scaffolder.contract.load import PathKey
 from scaffolder.contract.model import Contract, Field, QualityCheck
 from scaffolder.contract.types import compare as compare_types
@@ -469,13 +470,10 @@ FIELD_ASPECTS: list[Callable[[_Diff, Field, Field, bool], None]] = [
 
 # --- quality checks ------------------------------------------------------------
 
-# In-set assertions: does a larger value set let more data through?
-SET_GROWS_LOOSENS = {
-    "expect_column_values_to_be_in_set": True,
-    "expect_column_distinct_values_to_be_in_set": True,
-    "expect_column_values_to_not_be_in_set": False,
-}
-RANGE_ARGS = ("min_value", "max_value")
+def _grading(assertion: str) -> dict[str, Grade]:
+    """How a change to each argument of `assertion` is graded (the assertion catalogue)."""
+    spec = ASSERTIONS.get(assertion)
+    return spec.grading if spec is not None else {}
 
 
 def _match_checks(old: list[QualityCheck], new: list[QualityCheck], renames: dict[str, str] | None = None,
@@ -539,7 +537,10 @@ def _diff_check(d: _Diff, o: QualityCheck, n: QualityCheck) -> None:
     if o.value == n.value:
         return
     handled: set[str] = set()
-    if o.assertion in SET_GROWS_LOOSENS and isinstance(o.value.get("value_set"), list) and isinstance(n.value.get("value_set"), list):
+    grading = _grading(o.assertion)
+    set_grade = grading.get("value_set")
+    if set_grade in (Grade.SET_GROWS_LOOSENS, Grade.SET_GROWS_TIGHTENS) and isinstance(
+            o.value.get("value_set"), list) and isinstance(n.value.get("value_set"), list):
         handled.add("value_set")
         old_set, new_set = o.value["value_set"], n.value["value_set"]
         grown = [v for v in new_set if v not in old_set]
@@ -547,11 +548,13 @@ def _diff_check(d: _Diff, o: QualityCheck, n: QualityCheck) -> None:
         path = (*n.path, "value", "value_set")
         for values, grew in ((grown, True), (shrunk, False)):
             if values:
-                loosens = grew == SET_GROWS_LOOSENS[o.assertion]
+                loosens = grew == (set_grade is Grade.SET_GROWS_LOOSENS)
                 d.emit("check-loosened" if loosens else "check-tightened", f"{jp}.value.value_set", path, check=n.key,
                        detail=f"value set {'grown by' if grew else 'shrunk by'} {', '.join(map(str, values))}")
-    if any(a in o.value or a in n.value for a in RANGE_ARGS):
-        for arg, lower in (("min_value", True), ("max_value", False)):
+    bounds = [(arg, g is Grade.LOWER_BOUND) for arg, g in grading.items()
+              if g in (Grade.LOWER_BOUND, Grade.UPPER_BOUND)]
+    if any(a in o.value or a in n.value for a, _ in bounds):
+        for arg, lower in bounds:
             handled.add(arg)
             old, new = o.value.get(arg), n.value.get(arg)
             move = bound_move(old, new, lower)

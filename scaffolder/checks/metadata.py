@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaffolder.checks.compile import AGGREGATES, Check, Counting
+from scaffolder.checks.assertions import Footer as Known
+from scaffolder.checks.compile import Check, Counting
 from scaffolder.checks.sources import file_list
 from scaffolder.checks.sql import Params
 
@@ -105,13 +106,13 @@ def answer(footer: Footer, checks: list[Check], values: dict[tuple[str, str], An
                     f"SELECT epoch_us(CAST($1 AS {cast})), CAST(CAST($1 AS {cast}) AS VARCHAR)", [span[1]]).fetchone()
                 proven.add(c.id)
             continue
-        if c.assertion == "expect_column_values_to_not_be_null":
-            values[(c.id, "failed")], values[(c.id, "total")] = nulls, rows
+        known = c.rule.footer if c.rule is not None else Known.NONE
+        if known in (Known.NULLS, Known.NON_NULLS):
+            values[(c.id, "failed")] = nulls if known is Known.NULLS else rows - nulls
+            values[(c.id, "total")] = rows
             proven.add(c.id)
             continue
-        if c.assertion == "expect_column_values_to_be_null":
-            values[(c.id, "failed")], values[(c.id, "total")] = rows - nulls, rows
-            proven.add(c.id)
+        if known not in (Known.RANGE, Known.MIN, Known.MAX):
             continue
         if c.col.family not in _RANGE or c.col.is_float:
             continue
@@ -121,12 +122,12 @@ def answer(footer: Footer, checks: list[Check], values: dict[tuple[str, str], An
         if span is None:
             continue
         lo, hi = span
-        if c.counting is Counting.NON_NULL and c.assertion == "expect_column_values_to_be_between":
+        if known is Known.RANGE:
             if not _outside(con, c, lo) and not _outside(con, c, hi):
                 values[(c.id, "failed")], values[(c.id, "total")] = 0, rows - nulls
                 proven.add(c.id)
-        elif c.counting is Counting.AGGREGATE and AGGREGATES[c.assertion] in ("min", "max"):
-            observed = lo if AGGREGATES[c.assertion] == "min" else hi
+        else:
+            observed = lo if known is Known.MIN else hi
             values[(c.id, "failed")] = 1 if _outside(con, c, observed) else 0
             values[(c.id, "total")] = 1
             values[(c.id, "observed")] = observed
@@ -156,13 +157,6 @@ def key_totals(footer: Footer, checks: list[Check], values: dict[tuple[str, str]
     return done
 
 
-PUSHDOWN = {
-    "expect_column_values_to_be_between",
-    "expect_column_values_to_be_in_set",
-    "expect_column_values_to_not_be_in_set",
-}
-
-
 def pushdown(footer: Footer, relation: str, checks: list[Check], values: dict[tuple[str, str], Any],
              rows: int) -> set[str]:
     """Count cheap checks with their own `count(*) WHERE predicate` query; return their ids.
@@ -176,7 +170,7 @@ def pushdown(footer: Footer, relation: str, checks: list[Check], values: dict[tu
     if not footer.usable:
         return set()
     con = footer.con
-    eligible = [c for c in checks if c.error is None and c.assertion in PUSHDOWN and c.column is not None
+    eligible = [c for c in checks if c.error is None and c.rule is not None and c.rule.pushdown and c.column is not None
                 and not c.col.is_float]  # the reader would skip row groups whose min/max leave NaN out
     others = {name for c in checks if c not in eligible
               for name in c.key}

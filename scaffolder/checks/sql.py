@@ -9,7 +9,10 @@ functions, which DuckDB does not accept as parameters in a view) use
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scaffolder.checks.dialects import Dialect
 
 
 def ident(name: str) -> str:
@@ -26,19 +29,33 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-HUGEINT = 2**127  # DuckDB's widest integer: -2**127 .. 2**127 - 1
+
+
+def _duckdb() -> Dialect:
+    from scaffolder.checks.dialects import DUCKDB
+
+    return DUCKDB
 
 
 @dataclass
 class Params:
-    """Numbered parameters collected while compiling one statement."""
+    """Numbered parameters collected while compiling one statement, marked as its dialect marks them."""
 
     values: list[Any] = field(default_factory=list)
+    dialect: Dialect = field(default_factory=_duckdb)
+
+    @property
+    def bound(self) -> list[Any] | dict[str, Any]:
+        """The values as the driver takes them: a list, or `{"p1": ...}` for named markers."""
+        if self.dialect.named:
+            return {f"p{i}": v for i, v in enumerate(self.values, start=1)}
+        return list(self.values)
 
     def add(self, value: Any) -> str:
-        if isinstance(value, int) and not isinstance(value, bool) and not -HUGEINT <= value < HUGEINT:
-            # DuckDB binds integers up to 128 bits. One past that lies beyond every value a
-            # column can hold, so its double compares the same (contracts allow 100 digits).
+        top = 2 ** (self.dialect.int_bits - 1)
+        if isinstance(value, int) and not isinstance(value, bool) and not -top <= value < top:
+            # DuckDB binds integers up to 128 bits (HUGEINT), others 64. One past that lies beyond
+            # every value a column can hold, so its double compares the same (contracts allow 100 digits).
             value = float(value)
         self.values.append(value)
-        return f"${len(self.values)}"
+        return self.dialect.marker(len(self.values))

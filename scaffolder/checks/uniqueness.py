@@ -86,11 +86,7 @@ class DuplicatePlan:
 
     @staticmethod
     def _mask(grouped: list[str], key: Key) -> int:
-        """grouping()'s value for `key`: one bit per column, set when the column is not grouped."""
-        mask = 0
-        for c in grouped:
-            mask = (mask << 1) | (0 if c in key else 1)
-        return mask
+        return grouping_mask(grouped, key)
 
     def candidates(self, key: Key) -> str:
         """How many groups the leading column has (duplicates or nulls): none means `key` cannot repeat."""
@@ -110,3 +106,11 @@ class DuplicatePlan:
         aliases = [self._alias(c) for c in key]
         nulls = " AND ".join(f"{a} IS NULL" for a in aliases)
         return f"g = {self.keys.index(key)} AND NOT ({nulls})", ", ".join(aliases)
+
+
+def grouping_mask(grouped: list[str], key: Key) -> int:
+    """grouping()'s value for `key`: one bit per column, set when the column is not grouped."""
+    mask = 0
+    for c in grouped:
+        mask = (mask << 1) | (0 if c in key else 1)
+    return mask

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from scaffolder.checks.assertions import ASSERTIONS
 from scaffolder.checks.compile import (
-    RULES,
     Col,
     Counting,
     main_statement,
@@ -17,15 +15,6 @@ from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.validate import load_contract_text
 from tests.checks.data import CONTRACT
 from tests.checks.test_injection import DROP, REGEX, VALUES, _contract
-
-
-def test_every_assertion_has_a_rule() -> None:
-    assert set(RULES) == set(ASSERTIONS)
-    for name, rule in RULES.items():
-        assert rule.assertion == name
-        needs_sql = rule.counting in (Counting.ALL_ROWS, Counting.NON_NULL, Counting.AGGREGATE,
-                                      Counting.DISTINCT, Counting.ROW_COUNT)
-        assert (rule.build is not None) is needs_sql, name
 
 
 def test_identifiers_and_literals_escape() -> None:

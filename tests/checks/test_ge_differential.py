@@ -43,7 +43,7 @@ gx = pytest.importorskip("great_expectations", reason="Great Expectations is not
 pd = pytest.importorskip("pandas")
 
 from scaffolder.checks.assertions import ASSERTIONS  # noqa: E402
-from scaffolder.checks.compile import RULES, Counting  # noqa: E402
+from scaffolder.checks.compile import Counting  # noqa: E402
 from scaffolder.checks.run import run_checks  # noqa: E402
 from scaffolder.contract.validate import load_contract_text  # noqa: E402
 from tests.checks.data import SMALL, copy_to  # noqa: E402
@@ -237,7 +237,7 @@ def _ge(case: Case, frame: Any, batch_definition: Any) -> str | Counts:
     if _raised(result.exception_info):
         return CANNOT
     r, ok = result.result, bool(result.success)
-    counting = RULES[case.assertion].counting
+    counting = ASSERTIONS[case.assertion].counting
     if counting is Counting.ALL_ROWS:
         return r["unexpected_count"], r["element_count"], ok
     if counting in (Counting.NON_NULL, Counting.DUPLICATES):
