@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from scaffolder.cli.common import add_format
+from scaffolder.cli.engines import add_engine_options, engine_options
 
 SOURCE_FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg")
 
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="under a check that could not run, also show the query engine's own error")
     p.add_argument("--record", metavar="STORE", default=None,
                    help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
+    add_engine_options(p)
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -62,15 +64,16 @@ def run_test(args: argparse.Namespace) -> int:
         from scaffolder.health.recorder import recording
 
         run_checks = recording(run_checks, args.record, validation.contract, now)
+    engine = {"engine": args.engine, "engine_options": engine_options(args)}
     if interactive() and args.format != "json":
         from rich.console import Console
 
         with Console(stderr=True).status("checking data…") as status:
             report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                                source_format=args.source_format, progress=lambda msg: status.update(msg))
+                                source_format=args.source_format, progress=lambda msg: status.update(msg), **engine)
     else:
         report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                            source_format=args.source_format)
+                            source_format=args.source_format, **engine)
     if args.format == "json":
         print(dumps(report.to_json()))
     elif args.format == "markdown":
