@@ -119,7 +119,8 @@ class DbtEngine(Engine):
                                  f"(one of {', '.join(sorted(ADAPTERS))})")
             self.spec = spec
             self.bind = spec.bind if bind is None else bind
-            self.dialect = spec.dialect if self.bind else replace(spec.dialect, inline=True)
+            # inlined: nothing formats the text afterwards, so names keep their dialect's plain quoting
+            self.dialect = spec.dialect if self.bind else replace(spec.dialect, inline=True, quote=None)
             self._stack.enter_context(self.adapter.connection_named(CONNECTION))
         except BaseException:
             self._stack.close()
@@ -252,6 +253,13 @@ def _release(adapter: Any) -> None:
     with suppress(Exception):  # the connection may be gone already; there is nothing to keep
         adapter.connections.rollback_if_open()
     adapter.cleanup_connections()
+    manager = type(adapter.connections)
+    env = getattr(manager, "_ENV", None)  # dbt-duckdb keeps the database open for the process: close it
+    if env is not None:
+        with suppress(Exception):
+            env.close()
+    if hasattr(manager, "close_all_connections"):
+        manager.close_all_connections()
     reset_adapters()
 
 
