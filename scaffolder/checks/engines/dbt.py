@@ -17,6 +17,7 @@ read-only transactions.
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, replace
@@ -212,8 +213,10 @@ def _load(project_dir: str, profiles_dir: str | None, target: str | None, profil
     from dbt.context.providers import generate_runtime_macro_context
     from dbt.mp_context import get_mp_context
     from dbt.parser.manifest import ManifestLoader
+    from dbt_common.context import set_invocation_context
     from dbt_common.exceptions import DbtRuntimeError
 
+    set_invocation_context(dict(os.environ))  # what env_var() in profiles.yml reads
     if not (Path(project_dir) / "dbt_project.yml").is_file():
         raise UsageError(f"{project_dir}: no dbt_project.yml (--dbt-project names the dbt project folder)")
     args = Namespace(project_dir=str(project_dir), profiles_dir=str(profiles_dir or project_dir),
