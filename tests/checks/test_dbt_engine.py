@@ -216,3 +216,14 @@ def test_postgres_literals_are_right_whatever_standard_conforming_strings_says(w
             con.execute(f"SET standard_conforming_strings = {setting}")
             got = con.execute("SELECT " + ", ".join(literals.literal(t, "postgres") for t in HOSTILE)).fetchone()
             assert list(got) == HOSTILE, setting
+
+
+def test_env_vars_with_defaults_in_the_profile_render(warehouses: dict[str, Any], tmp_path: Path) -> None:
+    from tests.checks.dbt_support import project
+
+    proj = project(tmp_path / "p", "type: duckdb\npath: \"{{ env_var('SCAFFOLDER_TEST_WH', 'nowhere.duckdb') }}\"")
+    contract = tmp_path / "orders.yaml"
+    contract.write_text(data.CONTRACT)
+    run = run_cli("test", str(contract), "--data", "marts.orders", "--engine", "dbt", "--dbt-project", str(proj),
+                  "--now", data.NOW, env={"SCAFFOLDER_TEST_WH": str(warehouses["db"])})
+    assert run.code == 1 and "checks on 20 rows" in run.out, run.err
