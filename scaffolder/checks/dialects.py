@@ -50,7 +50,6 @@ class Dialect:
     types: dict[str, str]  # our type names (DuckDB's) -> this dialect's
     quote: Callable[[str], str] | None = None  # identifier quoting; None: sqlglot's for `name`
     regex_flavour: str = "RE2"  # the regex engine, for messages when it is not RE2
-    grouping: str = "grouping"  # grouping(a, b, ...) of GROUPING SETS: a bit per column, set when not grouped
     int_bits: int = 64  # the widest integer a parameter can bind (wider ones bind as doubles)
     inline: bool = False  # values written as escaped literals (checks.literals), for drivers that cannot bind
 
@@ -106,9 +105,9 @@ SPARK = Dialect(
     not_finite=lambda e: f"(isnan({e}) OR abs({e}) = double('infinity'))",
     count_if=_count_case, count_distinct_if=_distinct_case,
     float_mean=lambda e: f"avg({e})",
-    epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP))",
-    types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP", "TIMESTAMP": "TIMESTAMP_NTZ"},
-    regex_flavour="Java", grouping="grouping_id")
+    epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP_LTZ))",
+    types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP_LTZ", "TIMESTAMP": "TIMESTAMP_NTZ"},
+    regex_flavour="Java")
 
 DATABRICKS = replace(SPARK, name="databricks")
 

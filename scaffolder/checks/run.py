@@ -31,8 +31,8 @@ from scaffolder.checks.compile import (
     plan,
 )
 from scaffolder.checks.dialects import DUCKDB, Dialect
-from scaffolder.checks.engines import Engine, make_engine
-from scaffolder.checks.engines.base import Shortcuts
+from scaffolder.checks.engines import make_engine
+from scaffolder.checks.engines.base import Engine, Shortcuts
 from scaffolder.checks.results import EXTRA_COLUMN, CheckReport, CheckResult, passes
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract

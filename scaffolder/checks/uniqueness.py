@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scaffolder.checks.compile import Check, Counting
+from scaffolder.checks.compile import Check, Counting, not_all_null
+from scaffolder.checks.dialects import Dialect
 from scaffolder.checks.sql import ident
 
 Key = tuple[str, ...]
@@ -114,3 +115,26 @@ def grouping_mask(grouped: list[str], key: Key) -> int:
     for c in grouped:
         mask = (mask << 1) | (0 if c in key else 1)
     return mask
+
+
+def grouping_sets_statement(keys: list[Key], relation: str, dialect: Dialect) -> str:
+    """Every key's duplicate members in one portable pass (engines other than DuckDB).
+
+    One key: a single number. Several: rows of (grouping mask, members), one GROUPING
+    SETS aggregation; a key's groups whose columns are all null are left out.
+    """
+    d = dialect
+    if len(keys) == 1:
+        (key,) = keys
+        cols = ", ".join(map(d.ident, key))
+        return (f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {relation} "
+                f"WHERE {not_all_null(key, d)} GROUP BY {cols} HAVING count(*) > 1) dups")
+    columns = list(dict.fromkeys(c for k in keys for c in k))
+    names = ", ".join(map(d.ident, columns))
+    keep = " ".join(f"WHEN {grouping_mask(columns, k)} THEN {not_all_null(k, d)}" for k in keys)
+    sets = ", ".join("(" + ", ".join(map(d.ident, k)) + ")" for k in keys)
+    # grouping(a, b, ...) in one call is not in every dialect (Spark, BigQuery take one column)
+    bits = " + ".join(f"grouping({d.ident(c)}) * {1 << (len(columns) - 1 - i)}" for i, c in enumerate(columns))
+    return (f"SELECT g, sum(n) FROM (SELECT ({bits}) AS g, count(*) AS n, {names} "
+            f"FROM {relation} GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 1) dups "
+            f"WHERE CASE g {keep} ELSE FALSE END GROUP BY g")

@@ -1,4 +1,4 @@
-"""`--engine` and its options, shared by the commands that run data checks (`test`, `ci`)."""
+"""The dbt engine's options (`--dbt-project`, `--profiles-dir`, `--target`), for the commands that run checks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ import argparse
 from typing import Any
 
 
-def add_engine_options(parser: argparse.ArgumentParser) -> None:
-    from scaffolder.checks.engines import ENGINES
-
-    parser.add_argument("--engine", choices=list(ENGINES), default="duckdb",
-                        help="where the checks run: " + "; ".join(f"{e.name}: {e.summary}" for e in ENGINES.values()))
+def add_dbt_options(parser: argparse.ArgumentParser) -> None:
     dbt = parser.add_argument_group("--engine dbt (--data is a relation of the target: schema.table)")
     dbt.add_argument("--dbt-project", metavar="DIR", default=None, help="the dbt project folder (default: .)")
     dbt.add_argument("--profiles-dir", metavar="DIR", default=None,
@@ -18,8 +14,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     dbt.add_argument("--target", metavar="NAME", default=None, help="the profile's target (default: its default)")
 
 
-def engine_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The chosen engine's options from the command line (what checks.engines.make_engine takes)."""
+def dbt_options(args: argparse.Namespace) -> dict[str, Any]:
+    """DbtEngine's options from the command line ({} for another engine; given there, a usage error)."""
     from scaffolder.errors import UsageError
 
     dbt = {k: v for k, v in {"project_dir": args.dbt_project, "profiles_dir": args.profiles_dir,

@@ -1,27 +1,32 @@
-"""`test`: check real data against a contract with DuckDB (one scan for every check)."""
+"""`test`: check real data against a contract with DuckDB, Spark or dbt (one scan for every check)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from scaffolder.checks.dialects import DIALECTS
+from scaffolder.checks.engines import ENGINES
 from scaffolder.cli.common import add_format
-from scaffolder.cli.engines import add_engine_options, engine_options
+from scaffolder.cli.engines import add_dbt_options, dbt_options
 
-SOURCE_FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg")
+SOURCE_FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg", "table")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "test", help="check data against a contract (schema, constraints, quality checks, freshness)",
-        description="Check real data against a data product contract, in process with DuckDB: schema "
+        description="Check real data against a data product contract, in process with DuckDB (or on Spark, "
+        "--engine spark, or in a warehouse through a dbt profile, --engine dbt): schema "
         "conformance, every constraint, every quality check and the freshness SLA, compiled into one scan. "
         "SOURCE is a Parquet/CSV/JSON/NDJSON file or glob, FILE.duckdb::schema.table, a Delta table folder, "
-        "an Iceberg table folder or CATALOG_URI::namespace.table (an Iceberg SQL catalog).",
+        "an Iceberg table folder or CATALOG_URI::namespace.table (an Iceberg SQL catalog); with --engine dbt, "
+        "a relation (schema.table) of the dbt target.",
         epilog="Exit codes: 0 every check passed, 1 a check failed or the contract is invalid, "
         "2 the data cannot be found or read.")
     p.add_argument("contract", metavar="CONTRACT", help="the contract file")
-    p.add_argument("--data", "-d", required=True, metavar="SOURCE", help="the data to check")
+    p.add_argument("--data", "-d", metavar="SOURCE",
+                   help="the data to check (with --print-sql: the table name the statements read)")
     p.add_argument("--source-format", choices=SOURCE_FORMATS, default=None,
                    help="read SOURCE as this format (default: from the extension or folder layout)")
     p.add_argument("--now", metavar="TS", default=None,
@@ -30,9 +35,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="show up to N failing values of each failing check (default: 0)")
     p.add_argument("--verbose", "-v", action="store_true",
                    help="under a check that could not run, also show the query engine's own error")
+    engines = p.add_argument_group("engines (docs/engines.md)")
+    engines.add_argument("--engine", choices=list(ENGINES), default="duckdb",
+                         help="where the checks run: " + "; ".join(f"{e.name}: {e.summary}" for e in ENGINES.values()))
+    engines.add_argument("--spark-master", metavar="URL", default="local[*]",
+                         help="--engine spark: the master of a new session (default: local[*])")
+    engines.add_argument("--spark-remote", metavar="sc://HOST:PORT", default=None,
+                         help="--engine spark: a Spark Connect server instead of a local session")
+    engines.add_argument("--print-sql", action="store_true",
+                         help="print the compiled statements (for --dialect) instead of running them")
+    engines.add_argument("--dialect", choices=list(DIALECTS), default=None,
+                         help="--print-sql: the SQL dialect (default: the engine's)")
     p.add_argument("--record", metavar="STORE", default=None,
                    help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
-    add_engine_options(p)
+    add_dbt_options(p)
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -60,20 +76,25 @@ def run_test(args: argparse.Namespace) -> int:
             for f in validation.findings:
                 print(f.text())
         return 1
+    if args.print_sql:
+        return _print_sql(validation.contract, args)
+    if not args.data:
+        raise UsageError("--data SOURCE is required (the data to check)")
+    options = engine_options(args)
     if args.record:  # the same call, timed, and appended to the history (unreadable data too)
         from scaffolder.health.recorder import recording
 
         run_checks = recording(run_checks, args.record, validation.contract, now)
-    engine = {"engine": args.engine, "engine_options": engine_options(args)}
     if interactive() and args.format != "json":
         from rich.console import Console
 
         with Console(stderr=True).status("checking data…") as status:
             report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                                source_format=args.source_format, progress=lambda msg: status.update(msg), **engine)
+                                source_format=args.source_format, progress=lambda msg: status.update(msg),
+                                engine=args.engine, engine_options=options)
     else:
         report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                            source_format=args.source_format, **engine)
+                            source_format=args.source_format, engine=args.engine, engine_options=options)
     if args.format == "json":
         print(dumps(report.to_json()))
     elif args.format == "markdown":
@@ -81,3 +102,20 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         print(render_text(report, verbose=args.verbose))
     return 0 if report.ok else 1
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, object]:
+    """The chosen engine's options from the command line."""
+    dbt = dbt_options(args)
+    if args.engine == "spark":
+        return {"master": args.spark_master, "remote": args.spark_remote}
+    return dbt
+
+
+def _print_sql(contract: object, args: argparse.Namespace) -> int:
+    from scaffolder.checks.print_sql import statements
+
+    dialect = args.dialect or ("spark" if args.engine == "spark" else "duckdb")
+    for stmt in statements(contract, dialect, args.data):  # type: ignore[arg-type]
+        print(stmt.text())
+    return 0

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scaffolder.checks.engines.base import Engine
 from scaffolder.errors import UsageError
 
-__all__ = ["ENGINES", "Engine", "EngineSpec", "make_engine"]
+if TYPE_CHECKING:
+    from scaffolder.checks.engines.base import Engine
+
+__all__ = ["ENGINES", "EngineSpec", "make_engine"]
 
 
 @dataclass(frozen=True)

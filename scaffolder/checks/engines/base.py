@@ -19,7 +19,7 @@ from typing import Any
 from scaffolder.checks.compile import Check, Counting, not_all_null
 from scaffolder.checks.dialects import Dialect
 from scaffolder.checks.sources import RELATION, Source
-from scaffolder.checks.uniqueness import grouping_mask
+from scaffolder.checks.uniqueness import grouping_mask, grouping_sets_statement
 
 Values = dict[tuple[str, str], Any]
 Say = Callable[[str], None]
@@ -89,21 +89,10 @@ class Engine(ABC):
             values[(c.id, "failed")] = found.get(c.key, 0)
 
     def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
-        d = self.dialect
+        sql = grouping_sets_statement(keys, self.relation, self.dialect)
         if len(keys) == 1:
-            (key,) = keys
-            cols = ", ".join(map(d.ident, key))
-            sql = (f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {self.relation} "
-                   f"WHERE {not_all_null(key, d)} GROUP BY {cols} HAVING count(*) > 1) dups")
-            return {key: int(self.one(sql)[0])}
-        columns = list(dict.fromkeys(c for k in keys for c in k))
-        names = ", ".join(map(d.ident, columns))
-        masks = {k: grouping_mask(columns, k) for k in keys}
-        keep = " ".join(f"WHEN {masks[k]} THEN {not_all_null(k, d)}" for k in keys)
-        sets = ", ".join("(" + ", ".join(map(d.ident, k)) + ")" for k in keys)
-        sql = (f"SELECT g, sum(n) FROM (SELECT {d.grouping}({names}) AS g, count(*) AS n, {names} "
-               f"FROM {self.relation} GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 1) dups "
-               f"WHERE CASE g {keep} ELSE FALSE END GROUP BY g")
+            return {keys[0]: int(self.one(sql)[0] or 0)}
+        masks = {k: grouping_mask(list(dict.fromkeys(c for k in keys for c in k)), k) for k in keys}
         by_mask = {int(g): int(n) for g, n in self.execute(sql)}
         return {k: by_mask.get(masks[k], 0) for k in keys}
 
@@ -111,7 +100,8 @@ class Engine(ABC):
         """Up to n duplicated keys of `c`, the most repeated first."""
         d = self.dialect
         cols = ", ".join(map(d.ident, c.key))
-        rows = self.execute(f"SELECT {cols} FROM {self.relation} WHERE {not_all_null(c.key, d)} GROUP BY {cols} "
-                            f"HAVING count(*) > 1 ORDER BY count(*) DESC, {cols} LIMIT {int(n)}")
+        rows = self.execute(f"SELECT {cols} FROM (SELECT {cols}, count(*) AS n FROM {self.relation} "
+                            f"WHERE {not_all_null(c.key, d)} GROUP BY {cols} HAVING count(*) > 1) dups "
+                            f"ORDER BY n DESC, {cols} LIMIT {int(n)}")
         return [row[0] if len(row) == 1 else list(row) for row in rows]
 

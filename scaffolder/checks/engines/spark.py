@@ -1,0 +1,220 @@
+"""The Spark engine: the same checks, on PySpark (local, or a cluster through Spark Connect).
+
+SOURCE is what Spark reads: Parquet/CSV/JSON/NDJSON paths and globs (local
+or object-store URIs), `--source-format delta|iceberg` when the session has
+them, or a table name of the session's catalog (`catalog.schema.table`). It
+becomes the temp view `RELATION`; the checks run as one aggregate statement
+plus one GROUPING SETS pass for uniqueness, with contract values as named
+parameters (`spark.sql(sql, args=...)`) and identifiers back-quoted.
+
+The session runs with `spark.sql.session.timeZone=UTC` (naive bounds and
+`--now` read as UTC, as on DuckDB) and case-sensitive names (columns are
+matched exactly, as the contract names them). Regexes are Java regexes here
+(RE2 on DuckDB): the few constructs they disagree on are said in the check's
+message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from scaffolder.checks.dialects import SPARK
+from scaffolder.checks.engines.base import Engine
+from scaffolder.checks.guards import SourceError
+from scaffolder.checks.sources import RELATION, Source, first_line
+from scaffolder.extras import require
+
+PURPOSE = "running checks on Spark (--engine spark)"
+FILE_FORMATS = {"parquet", "csv", "json", "ndjson"}
+_EXTENSIONS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv", ".json": "json",
+               ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv.gz": "csv", ".json.gz": "json",
+               ".ndjson.gz": "ndjson", ".jsonl.gz": "ndjson"}
+_TABLE_NAME = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$|^(`[^`]+`)(\.`[^`]+`){0,2}$")
+CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.caseSensitive": "true",
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.ansi.enabled": "false",  # a value that does not cast is NULL, as in the other dialects' TRY_CAST
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",  # CSV/JSON timestamps without offset are naive, as DuckDB reads them
+}
+
+
+def session(master: str = "local[*]", remote: str | None = None) -> Any:
+    """A SparkSession: Spark Connect at `remote` (sc://HOST:PORT), else a local one at `master`."""
+    sql = require("pyspark.sql", "spark", PURPOSE)
+    builder = sql.SparkSession.builder.appName("scaffolder-test")
+    builder = builder.remote(remote) if remote else builder.master(master)
+    for key, value in CONF.items():
+        if remote and key == "spark.ui.enabled":
+            continue
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def spark_type(simple: str) -> str:
+    """A Spark type (`simpleString`) in DuckDB's spelling, which checks.conform reads."""
+    t = simple.strip().lower()
+    plain = {"tinyint": "TINYINT", "byte": "TINYINT", "smallint": "SMALLINT", "short": "SMALLINT",
+             "int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "long": "BIGINT", "float": "FLOAT",
+             "double": "DOUBLE", "string": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE",
+             "timestamp": "TIMESTAMP WITH TIME ZONE", "timestamp_ltz": "TIMESTAMP WITH TIME ZONE",
+             "timestamp_ntz": "TIMESTAMP", "binary": "BLOB", "void": "NULL"}
+    if t in plain:
+        return plain[t]
+    if t.startswith(("varchar(", "char(")):
+        return "VARCHAR"
+    if t.startswith("decimal("):
+        return t.upper().replace(" ", "")
+    if t.startswith("array<") and t.endswith(">"):
+        return spark_type(t[6:-1]) + "[]"
+    if t.startswith("map<") and t.endswith(">"):
+        k, v = _split(t[4:-1])
+        return f"MAP({spark_type(k)}, {spark_type(v)})"
+    if t.startswith("struct<") and t.endswith(">"):
+        parts = [p.split(":", 1) for p in _split_all(simple.strip()[7:-1])]
+        return "STRUCT(" + ", ".join(f"{n} {spark_type(x)}" for n, x in parts) + ")"
+    return simple.upper()
+
+
+def _split_all(text: str) -> list[str]:
+    """Top-level comma-separated parts (types nest in <...> and (...))."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        depth += 1 if ch in "<(" else -1 if ch in ">)" else 0
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*out, cur] if cur else out
+
+
+def _split(text: str) -> tuple[str, str]:
+    k, v = _split_all(text)
+    return k, v
+
+
+class SparkEngine(Engine):
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(self, master: str = "local[*]", remote: str | None = None, spark: Any = None) -> None:
+        errors = require("pyspark.errors", "spark", PURPOSE)
+        self.errors = (errors.PySparkException, *_py4j_errors())
+        if spark is None and not remote:  # a session already running in this process is the caller's
+            spark = require("pyspark.sql", "spark", PURPOSE).SparkSession.getActiveSession()
+        self.own = spark is None
+        self.spark = spark if spark is not None else session(master, remote)
+        if not self.own:
+            for key, value in CONF.items():
+                if key.startswith("spark.sql."):
+                    self.spark.conf.set(key, value)
+        self.cached: Any = None
+
+    def open(self, source: str, fmt: str | None, text_columns: list[str]) -> Source:
+        kind = fmt or _detect(source)
+        try:
+            df = self._read(source, kind, text_columns)
+            df.createOrReplaceTempView(RELATION)
+            columns = {f.name: spark_type(f.dataType.simpleString()) for f in df.schema.fields}
+        except self.errors as exc:
+            raise SourceError(f"{source}: cannot be read by Spark: {first_line(exc)}") from exc
+        return Source(source, kind, columns=columns)
+
+    def _read(self, source: str, kind: str, text_columns: list[str]) -> Any:
+        reader = self.spark.read
+        if kind == "table":
+            return self.spark.table(source)
+        if kind in ("delta", "iceberg"):
+            return reader.format(kind).load(source)
+        if kind == "parquet":
+            return reader.parquet(source)
+        if kind == "csv":
+            opts = {"header": "true", "inferSchema": "true", "escape": '"', "sep": "\t" if source.lower().endswith(
+                (".tsv", ".tsv.gz")) else ","}
+            sniffed = reader.options(**opts).csv(source)
+            wanted = [c for c in text_columns if c in sniffed.columns]
+            if wanted:  # contract strings stay text: `007` is not the integer 7
+                from pyspark.sql.types import StringType, StructField, StructType
+
+                schema = StructType([StructField(f.name, StringType() if f.name in wanted else f.dataType, True)
+                                     for f in sniffed.schema.fields])
+                sniffed = reader.options(**{**opts, "inferSchema": "false"}).schema(schema).csv(source)
+            self.cached = sniffed.cache()  # text is parsed once: the scan and the uniqueness pass reuse it
+            return self.cached
+        if kind in ("json", "ndjson"):
+            df = reader.option("multiLine", "true" if kind == "json" else "false").json(source)
+            self.cached = _sniff_temporal(df, text_columns).cache()
+            return self.cached
+        raise SourceError(f"{source}: Spark cannot read format {kind!r} (parquet, csv, json, ndjson, delta, "
+                          "iceberg, or a table name)")
+
+    def execute(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        args = params or None
+        if isinstance(args, list):
+            raise TypeError("Spark takes named parameters")
+        return [tuple(row) for row in self.spark.sql(sql, args=args).collect()]
+
+    def close(self) -> None:
+        if self.cached is not None:
+            self.cached.unpersist()
+        if self.own:
+            self.spark.stop()
+
+
+def _sniff_temporal(df: Any, text_columns: list[str]) -> Any:
+    """JSON has no date type: a text column whose every value is an ISO date (or timestamp without
+    offset) becomes DATE (TIMESTAMP_NTZ), as DuckDB's JSON reader types it. Contract strings stay text."""
+    from pyspark.sql import functions as F
+
+    candidates = [f.name for f in df.schema.fields
+                  if f.dataType.simpleString() == "string" and f.name not in text_columns]
+    if not candidates:
+        return df
+    date_re, ts_re = r"^\d{4}-\d{2}-\d{2}$", r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+    probes = []
+    for name in candidates:
+        col = F.col(f"`{name.replace('`', '``')}`")
+        probes += [F.count(col), F.count(F.when(col.rlike(date_re), 1)), F.count(F.when(col.rlike(ts_re), 1))]
+    counts = df.agg(*probes).first()
+    casts = {}
+    for i, name in enumerate(candidates):
+        total, dates, stamps = counts[3 * i], counts[3 * i + 1], counts[3 * i + 2]
+        if total and dates == total:
+            casts[name] = "date"
+        elif total and stamps == total:
+            casts[name] = "timestamp_ntz"
+    if not casts:
+        return df
+    return df.select(*[F.col(f"`{f.name.replace('`', '``')}`").cast(casts[f.name]).alias(f.name)
+                       if f.name in casts else F.col(f"`{f.name.replace('`', '``')}`") for f in df.schema.fields])
+
+
+def _py4j_errors() -> tuple[type[BaseException], ...]:
+    """A Java exception Spark did not translate (local sessions only; Spark Connect has no py4j)."""
+    try:
+        from py4j.protocol import Py4JJavaError
+    except ImportError:
+        return ()
+    return (Py4JJavaError,)
+
+
+def _detect(text: str) -> str:
+    """A file format from the extension; a catalog table name when there is no path and no extension."""
+    name = text.lower()
+    for ext in sorted(_EXTENSIONS, key=len, reverse=True):
+        if name.endswith(ext):
+            return _EXTENSIONS[ext]
+    if os.path.isdir(text):
+        if os.path.isdir(os.path.join(text, "_delta_log")):
+            return "delta"
+        if os.path.isdir(os.path.join(text, "metadata")):
+            return "iceberg"
+        return "parquet"  # a folder of Parquet files, as Spark writes them
+    if _TABLE_NAME.match(text) and "/" not in text:
+        return "table"
+    raise SourceError(f"{text}: cannot tell the format from the extension; pass --source-format "
+                      "(parquet, csv, json, ndjson, delta, iceberg) or a table name (catalog.schema.table)")

@@ -1,0 +1,55 @@
+"""Engines as one test parameter: every parity and hostile test runs on each engine listed here.
+
+An engine fixture gives `run(contract, parquet_path, **kw) -> CheckReport` and
+`untouched()` facts to check after a hostile run. The Spark session is one
+per test module (local[1], no UI, few shuffle partitions). To add an engine
+(Postgres through dbt), add its name to ENGINES and a branch to `engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from scaffolder.checks.results import CheckReport
+from scaffolder.checks.run import run_checks
+
+ENGINES = ["duckdb", "spark"]
+
+
+@dataclass
+class Runner:
+    name: str
+    run: Callable[..., CheckReport]
+    session: Any = None  # the SparkSession, for checks on its catalog
+
+
+@pytest.fixture(scope="module")
+def spark_session() -> Iterator[Any]:
+    pytest.importorskip("pyspark")
+    from scaffolder.checks.engines.spark import CONF
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master("local[1]").appName("scaffolder-tests")
+    for key, value in {**CONF, "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "1"}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    yield spark
+    spark.stop()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Runner:
+    name = request.param
+    if name == "duckdb":
+        return Runner(name, lambda contract, source, **kw: run_checks(contract, source, **kw))
+    if name == "spark":
+        from scaffolder.checks.engines.spark import SparkEngine
+
+        spark = request.getfixturevalue("spark_session")
+        eng = SparkEngine(spark=spark)
+        return Runner(name, lambda contract, source, **kw: run_checks(contract, source, engine=eng, **kw), spark)
+    raise AssertionError(name)

@@ -1,0 +1,54 @@
+"""Every engine gives the same failed/total/passed for every assertion and constraint on nasty data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffolder.checks.run import parse_now, run_checks
+from scaffolder.contract.validate import load_contract_text
+from tests.checks.engines.conftest import Runner
+from tests.checks.engines.nasty import CHECKS, contract_text, write
+
+NOW = parse_now("2025-01-01T00:30:00Z")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return write(tmp_path_factory.mktemp("nasty"))
+
+
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("contract") / "nasty.yaml"
+    path.write_text(contract_text())
+    return load_contract_text(contract_text(), str(path))
+
+
+def _answers(report) -> dict[str, tuple[int | None, int | None, bool]]:
+    return {c.id: (c.failed, c.total, c.passed) for c in report.checks}
+
+
+@pytest.fixture(scope="module")
+def reference(data: dict[str, str], contract) -> dict[str, dict]:
+    """DuckDB's answers, with the Parquet shortcuts off: every check from the scan."""
+    return {name: _answers(run_checks(contract, path, now=NOW, use_metadata=False)) for name, path in data.items()}
+
+
+@pytest.mark.parametrize("which", ["full", "empty"])
+def test_same_answer_on_every_engine(engine: Runner, which: str, data, contract, reference) -> None:
+    report = engine.run(contract, data[which], now=NOW)
+    assert [(c.id, c.error) for c in report.checks if c.error] == []
+    assert _answers(report) == reference[which]
+    assert report.rows == (8 if which == "full" else 0)
+
+
+def test_the_reference_is_not_trivial(reference) -> None:
+    """The nasty data makes checks fail and pass: a parity of all-passes would prove nothing."""
+    full = reference["full"]
+    assert len(full) >= len(CHECKS) + 15
+    assert sum(not p for _, _, p in full.values()) >= 20 and sum(p for _, _, p in full.values()) >= 10
+    assert full["id_unique"] == (2, 6, False)  # the two 3s; two nulls are not duplicates
+    assert full["ab_unique"] == (4, 6, False)  # (x, 1) and (x, NULL) twice each; (NULL, NULL) rows ignored
+    assert full["s_regex_unanchored"] == (5, 7, False)  # `b` anywhere: only the two 'abc' match
