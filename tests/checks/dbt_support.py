@@ -50,3 +50,44 @@ def pg_rows(dsn: str, sql: str) -> list[tuple[Any, ...]]:
 
     with psycopg.connect(dsn) as con:
         return con.execute(sql).fetchall()
+
+
+PASSWORD = "s3cret-pg-pw"
+# DuckDB's type (as DESCRIBE prints it) -> Postgres's, for copying a table across
+_PG_FROM_DUCKDB = {"INTEGER": "INTEGER", "BIGINT": "BIGINT", "SMALLINT": "SMALLINT", "VARCHAR": "TEXT",
+                   "DOUBLE": "DOUBLE PRECISION", "FLOAT": "REAL", "BOOLEAN": "BOOLEAN", "DATE": "DATE",
+                   "TIMESTAMP": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ", "TIME": "TIME"}
+
+
+class PgWarehouse:
+    """One PostgreSQL database for dbt tests: role `checker` (password from PASSWORD_ENV) and a dbt project."""
+
+    def __init__(self, pg: Any, folder: Path) -> None:
+        pg.create_role("checker", PASSWORD)
+        pg.create_database("wh_dbt", owner="checker")
+        self.dsn = pg.dsn("wh_dbt", user="checker", password=PASSWORD)
+        self.project = postgres_project(folder, pg, "wh_dbt", "checker")
+        self.copied: dict[str, str] = {}
+
+    def copy_parquet(self, path: str, schema: str = "parity") -> str:
+        """The Parquet file as a Postgres table (once per file); returns schema.table."""
+        if path in self.copied:
+            return self.copied[path]
+        import duckdb
+        import psycopg
+
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(path)})").fetchall()]
+        rows = con.execute(f"SELECT * FROM read_parquet({_lit(path)})").fetchall()
+        con.close()
+        table = f"{schema}.t{len(self.copied) + 1}"
+        with psycopg.connect(self.dsn, autocommit=True) as pgc:
+            pgc.execute(f"CREATE SCHEMA IF NOT EXISTS {pg_ident(schema)}")
+        load_pg(self.dsn, table, [(n, _PG_FROM_DUCKDB.get(t, t)) for n, t in columns], rows)
+        self.copied[path] = table
+        return table
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -20,21 +20,20 @@ from scaffolder.contract.validate import load_contract_text
 from tests.checks import data
 from tests.checks import test_injection as evil
 from tests.checks.dbt_support import (
+    PASSWORD,
     PASSWORD_ENV,
     duckdb_project,
     load_pg,
     pg_rows,
-    postgres_project,
 )
 from tests.conftest import run_cli
 
-PASSWORD = "s3cret-pg-pw"
 MODES = [("duckdb", True), ("duckdb", False), ("postgres", True), ("postgres", False)]
 PERCENT = "p%(p1)s%"  # a column name that psycopg2 would read as a parameter marker
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory: pytest.TempPathFactory, pg: Any) -> dict[str, Any]:
+def warehouses(tmp_path_factory: pytest.TempPathFactory, pg_warehouse: Any) -> dict[str, Any]:
     """The same tables on a DuckDB file and in a PostgreSQL database; a dbt project for each."""
     root = tmp_path_factory.mktemp("dbt")
     db = root / "wh.duckdb"
@@ -49,16 +48,12 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory, pg: Any) -> dict[str, A
     con.executemany("INSERT INTO evil.data VALUES (?, ?, ?, ?, ?)", evil.ROWS)
     con.close()
 
-    pg.create_role("checker", PASSWORD)
-    dsn = pg.create_database("wh_dbt", owner="checker")
-    dsn = pg.dsn("wh_dbt", user="checker", password=PASSWORD)
+    dsn = pg_warehouse.dsn
     pg_rows_exec(dsn, "CREATE SCHEMA marts; CREATE SCHEMA evil; CREATE TABLE evil.t AS SELECT 42 AS sentinel")
     load_pg(dsn, "marts.orders", list(zip(data.COLUMNS, data.SQL_TYPES, strict=True)), data.rows())
     load_pg(dsn, "evil.data", [(n, "INTEGER" if n == evil.UNICODE else "VARCHAR") for n in names], evil.ROWS)
     load_pg(dsn, "marts.pct", [(PERCENT, "INTEGER")], [(1,), (7,), (None,)])
-    return {"duckdb": duckdb_project(root / "duck", db), "postgres": postgres_project(root / "pg", pg, "wh_dbt",
-                                                                                       "checker"),
-            "dsn": dsn, "db": db}
+    return {"duckdb": duckdb_project(root / "duck", db), "postgres": pg_warehouse.project, "dsn": dsn, "db": db}
 
 
 def pg_rows_exec(dsn: str, sql: str) -> None:

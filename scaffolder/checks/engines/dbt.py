@@ -136,6 +136,7 @@ class DbtEngine(Engine):
             for statement in self.spec.setup:
                 self._run(statement, None)
             self.adapter.commit_if_has_connection()
+            self.adapter.cache.clear()  # dbt caches a schema's relations once listed: ask the warehouse
             found = self.adapter.get_relation(database, schema, table)
             if found is None:
                 raise SourceError(f"{source}: no such relation in dbt target {self.config.target_name!r} "
