@@ -152,32 +152,39 @@ def test_cli_prints_only_the_report(warehouses: dict[str, Any], tmp_path: Path) 
     ("marts.nope", "no such relation"),
     ("marts.orders; DROP TABLE marts.orders", "is a relation of the target"),
     ('marts."orders"', "is a relation of the target"),
+    ("a.b.c.d", "is a relation of the target"),
 ])
-def test_a_bad_relation_is_a_usage_error(warehouses: dict[str, Any], tmp_path: Path, relation: str,
-                                         says: str) -> None:
-    contract = tmp_path / "orders.yaml"
-    contract.write_text(data.CONTRACT)
-    run = run_cli("test", str(contract), "--data", relation, "--engine", "dbt", "--dbt-project",
-                  str(warehouses["duckdb"]))
-    assert run.code == 2 and says in run.err and "Traceback" not in run.err
+def test_a_bad_relation_is_a_source_error(warehouses: dict[str, Any], relation: str, says: str) -> None:
+    from scaffolder.checks.guards import SourceError
+
+    with pytest.raises(SourceError, match=says):
+        _run(warehouses, "duckdb", True, data.CONTRACT, relation)
 
 
-def test_usage_errors_name_what_to_fix(tmp_path: Path) -> None:
-    contract = tmp_path / "orders.yaml"
-    contract.write_text(data.CONTRACT)
-    snow = tmp_path / "snow"
+def test_usage_errors_are_exit_2_and_name_what_to_fix(warehouses: dict[str, Any], tmp_path: Path) -> None:
     from tests.checks.dbt_support import project
 
-    project(snow, "type: snowflake\naccount: x\nuser: u\npassword: p\ndatabase: d\nschema: s\nwarehouse: w")
+    contract = tmp_path / "orders.yaml"
+    contract.write_text(data.CONTRACT)
+    snow = project(tmp_path / "snow", "type: snowflake\naccount: x\nuser: u\npassword: p\ndatabase: d\n"
+                                      "schema: s\nwarehouse: w")
     cases = [
         (["--engine", "dbt", "--dbt-project", str(snow)], "pip install dbt-snowflake"),
         (["--engine", "dbt", "--dbt-project", str(tmp_path / "none")], "no dbt_project.yml"),
         (["--target", "prod"], "apply only to --engine dbt"),
-        (["--engine", "dbt", "--dbt-project", str(snow), "--target", "dev"], "does not have a target named 'dev'"),
+        (["--engine", "dbt", "--dbt-project", str(warehouses["duckdb"]), "--data", "marts.nope"], "no such relation"),
     ]
     for extra, says in cases:
         run = run_cli("test", str(contract), "--data", "marts.orders", *extra)
         assert run.code == 2 and says in run.err and "Traceback" not in run.err, (extra, run.err)
+
+
+def test_an_unknown_target_is_a_usage_error(warehouses: dict[str, Any]) -> None:
+    from scaffolder.checks.engines.dbt import DbtEngine
+    from scaffolder.errors import UsageError
+
+    with pytest.raises(UsageError, match="does not have a target named 'dev'"):
+        DbtEngine(str(warehouses["duckdb"]), target="dev")
 
 
 def test_a_missing_adapter_names_our_extra() -> None:

@@ -21,6 +21,7 @@ import os
 import re
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from scaffolder.checks.dialects import (
@@ -100,6 +101,8 @@ class DbtEngine(Engine):
 
     def __init__(self, project_dir: str = ".", profiles_dir: str | None = None, target: str | None = None,
                  profile: str | None = None, bind: bool | None = None) -> None:
+        if not (Path(project_dir) / "dbt_project.yml").is_file():
+            raise UsageError(f"{project_dir}: no dbt_project.yml (--dbt-project names the dbt project folder)")
         require("dbt.adapters.factory", "dbt", PURPOSE)
         from dbt_common.events.event_manager import EventManager
         from dbt_common.events.event_manager_client import ctx_set_event_manager, get_event_manager
@@ -206,7 +209,6 @@ class DbtEngine(Engine):
 def _load(project_dir: str, profiles_dir: str | None, target: str | None, profile: str | None) -> tuple[Any, Any]:
     """The project's RuntimeConfig and its registered adapter, with dbt's own macros (for catalog queries)."""
     from argparse import Namespace
-    from pathlib import Path
 
     import dbt.flags as flags
     from dbt.adapters.factory import get_adapter, register_adapter
@@ -218,8 +220,6 @@ def _load(project_dir: str, profiles_dir: str | None, target: str | None, profil
     from dbt_common.exceptions import DbtRuntimeError
 
     set_invocation_context(dict(os.environ))  # what env_var() in profiles.yml reads
-    if not (Path(project_dir) / "dbt_project.yml").is_file():
-        raise UsageError(f"{project_dir}: no dbt_project.yml (--dbt-project names the dbt project folder)")
     args = Namespace(project_dir=str(project_dir), profiles_dir=str(profiles_dir or project_dir),
                      target=target, profile=profile, threads=None)
     if profiles_dir is None and not (Path(project_dir) / "profiles.yml").is_file():
