@@ -25,3 +25,27 @@ def dbt_options(args: argparse.Namespace) -> dict[str, Any]:
     if dbt:
         raise UsageError("--dbt-project, --profiles-dir and --target apply only to --engine dbt")
     return {}
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """`--engine` with the options of each (for `ci`; `test` has its own group with --print-sql)."""
+    from scaffolder.checks.engines import ENGINES
+
+    group = parser.add_argument_group("engines (docs/engines.md)")
+    group.add_argument("--engine", choices=list(ENGINES), default="duckdb",
+                       help="where data checks run (default: duckdb)")
+    group.add_argument("--spark-remote", metavar="sc://HOST:PORT", default=None,
+                       help="--engine spark: a Spark Connect server (default: a local session)")
+    add_dbt_options(parser)
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The chosen engine's options from `add_engine_options`' arguments."""
+    from scaffolder.errors import UsageError
+
+    dbt = dbt_options(args)
+    if args.engine == "spark":
+        return {"remote": args.spark_remote} if args.spark_remote else {}
+    if args.spark_remote:
+        raise UsageError("--spark-remote applies only to --engine spark")
+    return dbt
