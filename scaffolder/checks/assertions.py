@@ -4,7 +4,8 @@ Validation reads `scope`, `args`, `required` and `one_of`; the compiler reads
 `counting`, `build` (the predicate TRUE for a failing row, see
 checks.predicates) and `aggregate`; the Parquet shortcuts read `footer` and
 `pushdown`; the change gate reads `grading` (how a change to each argument is
-graded); messages use `summary`; OpenLineage uses `lineage`. A new assertion
+graded); messages use `summary`, samples `samples_by_key`; OpenLineage uses
+`lineage`. A new assertion
 is one entry here (tests/checks/test_catalogue.py holds every entry complete).
 """
 
@@ -67,6 +68,7 @@ class Assertion:
     footer: Footer = Footer.NONE
     pushdown: bool = False  # a lone `count(*) WHERE predicate` the Parquet reader can skip row groups for
     lineage: str = ""  # the short class OpenLineage consumers show (default: the name)
+    samples_by_key: bool = False  # samples are the primary key of failing rows (their value says nothing)
 
     @property
     def lineage_class(self) -> str:
@@ -103,7 +105,7 @@ _GROWS_LOOSENS = {"value_set": Grade.SET_GROWS_LOOSENS}
 _ENTRIES = [
     Assertion("expect_column_values_to_not_be_null", "column", "no value is null (counted over all rows)",
               Counting.ALL_ROWS, "null", lambda e, a, c, p: f"({e} IS NULL)", footer=Footer.NULLS,
-              lineage="not_null"),
+              lineage="not_null", samples_by_key=True),
     Assertion("expect_column_values_to_be_null", "column", "every value is null",
               Counting.ALL_ROWS, "not null", lambda e, a, c, p: f"({e} IS NOT NULL)", footer=Footer.NON_NULLS),
     Assertion("expect_column_values_to_be_unique", "column", "no non-null value occurs twice",

@@ -2,9 +2,9 @@
 
 The compiler writes every statement through a `Dialect`, so no engine's own
 function leaks into another's SQL (DuckDB's `count_if`, `regexp_matches`,
-`fsum`, `epoch_us`). Identifiers and type names are rendered by sqlglot, which
-knows each dialect's quoting and type spelling; the functions whose meaning
-differs are ours, because a transpiler maps names, not semantics:
+`fsum`, `epoch_us`). A transpiler (sqlglot) maps function names, not their
+meaning, so the functions whose meaning differs are written here per dialect,
+and sqlglot is what the tests parse every dialect's statements with:
 
 - regexes stay unanchored (a contract regex matches anywhere in the value).
   Snowflake's `REGEXP_LIKE` is anchored, so Snowflake uses `REGEXP_INSTR > 0`;
@@ -20,17 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 
-def _sqlglot_ident(dialect: str) -> Callable[[str], str]:
-    def quote(name: str) -> str:
-        from sqlglot import exp
-
-        return exp.to_identifier(name, quoted=True).sql(dialect)
-
-    return quote
-
-
-def _duckdb_ident(name: str) -> str:
+def _double_quoted(name: str) -> str:
+    """ANSI: `"` doubled (DuckDB, Postgres, Snowflake, Trino)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def _back_quoted(name: str) -> str:
+    """Spark, Databricks: a backtick doubled."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _bigquery_quoted(name: str) -> str:
+    """BigQuery: backslash escapes inside backticks; a newline as its escape."""
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`").replace("\n", "\\n").replace("\r", "\\r") + "`"
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Dialect:
     float_mean: Callable[[str], str]  # the mean of a float column
     epoch_us: Callable[[str], str]  # a timestamp as integer microseconds since 1970 (wall time for naive)
     types: dict[str, str]  # our type names (DuckDB's) -> this dialect's
-    quote: Callable[[str], str] | None = None  # identifier quoting; None: sqlglot's for `name`
+    quote: Callable[[str], str] = _double_quoted  # identifier quoting
     regex_flavour: str = "RE2"  # the regex engine, for messages when it is not RE2
     int_bits: int = 64  # the widest integer a parameter can bind (wider ones bind as doubles)
     inline: bool = False  # values written as escaped literals (checks.literals), for drivers that cannot bind
@@ -56,18 +58,13 @@ class Dialect:
     def ident(self, name: str) -> str:
         if "\x00" in name:
             raise ValueError(f"column name {name!r} contains a NUL character")
-        return (self.quote or _sqlglot_ident(self.sqlglot))(name)
+        return self.quote(name)
 
     def type(self, duckdb_type: str) -> str:
         return self.types.get(duckdb_type, duckdb_type)
 
     def cast(self, expr: str, duckdb_type: str) -> str:
         return f"CAST({expr} AS {self.type(duckdb_type)})"
-
-    @property
-    def sqlglot(self) -> str:
-        """sqlglot's name for this dialect (for parsing and quoting)."""
-        return self.name
 
 
 def _count_case(pred: str) -> str:
@@ -96,7 +93,7 @@ DUCKDB = Dialect(
     count_distinct_if=lambda e, p: f"count(DISTINCT {e}) FILTER (WHERE {p})",
     float_mean=lambda e: f"(fsum({e}) / count({e}))",
     epoch_us=lambda e: f"epoch_us({e})",
-    types={}, quote=_duckdb_ident, int_bits=128)
+    types={}, int_bits=128)
 
 SPARK = Dialect(
     "spark", marker=lambda n: f":p{n}", named=True,
@@ -107,7 +104,7 @@ SPARK = Dialect(
     float_mean=lambda e: f"avg({e})",
     epoch_us=lambda e: f"unix_micros(CAST({e} AS TIMESTAMP_LTZ))",
     types={"VARCHAR": "STRING", "TIMESTAMPTZ": "TIMESTAMP_LTZ", "TIMESTAMP": "TIMESTAMP_NTZ"},
-    regex_flavour="Java")
+    quote=_back_quoted, regex_flavour="Java")
 
 DATABRICKS = replace(SPARK, name="databricks")
 
@@ -140,7 +137,7 @@ BIGQUERY = Dialect(
     float_mean=lambda e: f"avg({e})",
     epoch_us=lambda e: f"UNIX_MICROS(CAST({e} AS TIMESTAMP))",
     types={"VARCHAR": "STRING", "TIMESTAMP": "DATETIME", "TIMESTAMPTZ": "TIMESTAMP", "DOUBLE": "FLOAT64",
-           "DOUBLE PRECISION": "FLOAT64", "BIGINT": "INT64"})
+           "DOUBLE PRECISION": "FLOAT64", "BIGINT": "INT64"}, quote=_bigquery_quoted)
 
 TRINO = Dialect(
     "trino", marker=lambda n: "?", named=False,

@@ -211,7 +211,7 @@ def _schema_results(checks: list[Check], results: dict[str, CheckResult], contra
             else:
                 r.failed, r.observed = 0, physical[f.name]
             r.passed = r.failed == 0
-        elif c.assertion == "expect_table_columns_to_match_set":
+        elif c.counting is Counting.COLUMNS:  # expect_table_columns_to_match_set
             wanted = list(c.columns)
             exact = c.args.get("exact_match", True) is not False
             missing = [x for x in wanted if x not in physical]
@@ -361,7 +361,7 @@ def _samples(eng: Engine, c: Check, r: CheckResult, contract: Contract, n: int) 
     params = Params(dialect=eng.dialect)
     pred = c.predicate(params)
     target = c.col.sql
-    if c.assertion == "expect_column_values_to_not_be_null":
+    if c.rule is not None and c.rule.samples_by_key:
         pk = contract.primary_key
         if len(pk) != 1 or pk[0] == c.column:
             return []

@@ -38,7 +38,7 @@ _EXTENSIONS = {
     ".ndjson": "ndjson", ".jsonl": "ndjson", ".ndjson.gz": "ndjson", ".jsonl.gz": "ndjson",
     ".duckdb": "duckdb", ".ddb": "duckdb", ".db": "duckdb",
 }
-TYPED = {"parquet", "duckdb", "delta", "iceberg"}  # formats with declared column types
+TYPED = {"parquet", "duckdb", "delta", "iceberg", "table"}  # formats with declared column types (table: Spark's catalog)
 
 
 @dataclass

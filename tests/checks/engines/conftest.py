@@ -30,8 +30,9 @@ class Runner:
 @pytest.fixture(scope="module")
 def spark_session() -> Iterator[Any]:
     pytest.importorskip("pyspark")
-    from scaffolder.checks.engines.spark import CONF
     from pyspark.sql import SparkSession
+
+    from scaffolder.checks.engines.spark import CONF
 
     builder = SparkSession.builder.master("local[1]").appName("scaffolder-tests")
     for key, value in {**CONF, "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "1"}.items():

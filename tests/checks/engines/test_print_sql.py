@@ -1,0 +1,101 @@
+"""`--print-sql`: every printed statement parses in its dialect; no DuckDB-only function leaks;
+Snowflake's anchored REGEXP_LIKE is never used for an unanchored contract regex."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from scaffolder.checks.dialects import DIALECTS
+from scaffolder.checks.print_sql import statements
+from scaffolder.contract.validate import load_contract_text
+from tests.checks.data import CONTRACT
+from tests.checks.engines.nasty import contract_text
+from tests.conftest import ROOT, run_cli
+
+DUCKDB_ONLY = ("count_if", "regexp_matches", "fsum", "epoch_us", "isfinite")
+CONTRACTS = {"orders": CONTRACT, "nasty": contract_text()}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACTS))
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_every_statement_parses_in_its_dialect(dialect: str, name: str) -> None:
+    contract = load_contract_text(CONTRACTS[name], "c.yaml")
+    printed = statements(contract, dialect, "cat.sch.orders")
+    assert len(printed) == 2  # the scan and the uniqueness pass
+    for stmt in printed:
+        tree = sqlglot.parse_one(stmt.sql, read=dialect)
+        assert isinstance(tree, exp.Select)
+        if dialect != "duckdb":
+            called = {f.sql_name().lower() for f in tree.find_all(exp.Func)}
+            anon = {f.name.lower() for f in tree.find_all(exp.Anonymous)}
+            assert not (called | anon) & set(DUCKDB_ONLY), (dialect, (called | anon) & set(DUCKDB_ONLY))
+            assert not re.search(r"\b(" + "|".join(DUCKDB_ONLY) + r")\(", stmt.sql, re.I)
+
+
+def test_snowflake_regex_stays_unanchored() -> None:
+    contract = load_contract_text(CONTRACT, "c.yaml")
+    (main, _) = statements(contract, "snowflake")
+    tree = sqlglot.parse_one(main.sql, read="snowflake")
+    assert not list(tree.find_all(exp.RegexpLike))  # REGEXP_LIKE matches the whole value
+    instr = [f for f in tree.find_all(exp.Anonymous, exp.Func) if f.sql_name().upper() == "REGEXP_INSTR"
+             or getattr(f, "name", "").upper() == "REGEXP_INSTR"]
+    assert len(instr) == 4  # code.pattern, hashed.masking, the id and code regex checks
+    assert "REGEXP_INSTR(\"code\", ?) > 0" in main.sql
+    assert "^C" in main.params  # the contract's unanchored regex is passed as written
+
+
+@pytest.mark.parametrize(("dialect", "marker"), [("duckdb", "$1"), ("spark", ":p1"), ("postgres", "%(p1)s"),
+                                                  ("snowflake", "?"), ("bigquery", "@p1"), ("trino", "?")])
+def test_parameter_markers_per_dialect(dialect: str, marker: str) -> None:
+    contract = load_contract_text(CONTRACT, "c.yaml")
+    main = statements(contract, dialect)[0]
+    assert marker in main.sql
+    named = isinstance(main.params, dict)
+    assert named is (dialect in ("spark", "postgres", "bigquery"))
+
+
+def test_cli_prints_without_reading_data(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(CONTRACT)
+    run = run_cli("test", str(path), "--print-sql", "--dialect", "spark", "--data", "lake.shop.orders")
+    assert run.code == 0, run.err
+    printed, sql = [], []
+    for line in run.out.splitlines():
+        if line.startswith("-- parameters: "):
+            printed.append(("\n".join(sql).rstrip().removesuffix(";"), json.loads(line.removeprefix("-- parameters: "))))
+            sql = []
+        else:
+            sql.append(line)
+    assert len(printed) == 2 and not "".join(sql).strip()
+    for text, _ in printed:
+        assert "FROM `lake`.`shop`.`orders`" in text
+        sqlglot.parse_one(text, read="spark")
+    assert printed[0][1]["p1"] == 6  # the first value: code's min_length
+
+
+def test_missing_spark_extra_is_a_usage_error(tmp_path: Path) -> None:
+    """Without PySpark, `--engine spark` exits 2 naming the extra (a shim package that fails to import)."""
+    shim = tmp_path / "shim" / "pyspark"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("raise ImportError('No module named pyspark', name='pyspark')\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(CONTRACT)
+    run = run_cli("test", str(path), "--data", str(path), "--engine", "spark",
+                  env={"PYTHONPATH": f"{shim.parent}:{ROOT}"})
+    assert run.code == 2, run.err
+    assert "spark extra" in run.err and "datamesh-scaffolder[spark]" in run.err
+    assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_identifiers_round_trip_in_every_dialect(dialect: str) -> None:
+    for name in ["'; DROP TABLE t; --", 'quo"te', "back`tick`", "new\nline", "ünï✓", "back\\slash", "$1"]:
+        tree = sqlglot.parse_one(f"SELECT {DIALECTS[dialect].ident(name)} FROM t", read=dialect)
+        (column,) = list(tree.find_all(exp.Column))
+        assert column.name == name, (dialect, name)
