@@ -60,6 +60,6 @@ class Params:
         if self.dialect.inline:
             from scaffolder.checks.literals import literal as inline
 
-            return inline(value, self.dialect.sqlglot)
+            return inline(value, self.dialect.name)
         self.values.append(value)
         return self.dialect.marker(len(self.values))

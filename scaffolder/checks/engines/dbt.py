@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,22 +56,23 @@ class Adapter:
 
     dialect: Dialect
     bind: bool  # values bound through the adapter's cursor (else inlined literals)
+    bound_quote: Callable[[str], str] | None = None  # identifier quoting when values are bound (psycopg2: `%%`)
     extra: str | None = None  # our extra that installs it (None: `pip install dbt-<type>`)
     setup: tuple[str, ...] = ()  # session settings, committed before any check runs
 
 
 ADAPTERS: dict[str, Adapter] = {
-    "postgres": Adapter(replace(POSTGRES, quote=_pyformat_ident), True, "postgres",
+    "postgres": Adapter(POSTGRES, True, _pyformat_ident, "postgres",
                         ("SET TIME ZONE 'UTC'", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")),
-    "duckdb": Adapter(DUCKDB, True, "dbt", ("SET TimeZone = 'UTC'",)),
-    "redshift": Adapter(replace(POSTGRES, name="redshift", inline=True), False, None,
+    "duckdb": Adapter(DUCKDB, True, None, "dbt", ("SET TimeZone = 'UTC'",)),
+    "redshift": Adapter(replace(POSTGRES, name="redshift"), False, None, None,
                         ("SET TIME ZONE 'UTC'",)),
-    "snowflake": Adapter(replace(SNOWFLAKE, inline=True), False, None,
+    "snowflake": Adapter(SNOWFLAKE, False, None, None,
                          ("ALTER SESSION SET TIMEZONE = 'UTC'",)),
-    "bigquery": Adapter(replace(BIGQUERY, inline=True), False),  # BigQuery's sessions are UTC
-    "databricks": Adapter(replace(DATABRICKS, inline=True), False, None, ("SET TIME ZONE 'UTC'",)),
-    "spark": Adapter(replace(SPARK, inline=True), False, None, ("SET TIME ZONE 'UTC'",)),
-    "trino": Adapter(replace(TRINO, inline=True), False, None, ("SET TIME ZONE 'UTC'",)),
+    "bigquery": Adapter(BIGQUERY, False),  # BigQuery's sessions are UTC
+    "databricks": Adapter(DATABRICKS, False, None, None, ("SET TIME ZONE 'UTC'",)),
+    "spark": Adapter(SPARK, False, None, None, ("SET TIME ZONE 'UTC'",)),
+    "trino": Adapter(TRINO, False, None, None, ("SET TIME ZONE 'UTC'",)),
 }
 
 # A relation name part: no quote, dot, space or control character, so it reads the same quoted or
@@ -123,8 +125,10 @@ class DbtEngine(Engine):
                                  f"(one of {', '.join(sorted(ADAPTERS))})")
             self.spec = spec
             self.bind = spec.bind if bind is None else bind
-            # inlined: nothing formats the text afterwards, so names keep their dialect's plain quoting
-            self.dialect = spec.dialect if self.bind else replace(spec.dialect, inline=True, quote=None)
+            if self.bind:  # names quoted so the driver's formatting gives them back unchanged
+                self.dialect = replace(spec.dialect, quote=spec.bound_quote) if spec.bound_quote else spec.dialect
+            else:  # nothing formats the text afterwards: the dialect's plain quoting
+                self.dialect = replace(spec.dialect, inline=True)
             self._stack.enter_context(self.adapter.connection_named(CONNECTION))
         except BaseException:
             self._stack.close()
@@ -287,8 +291,8 @@ def duckdb_type(column: Any, adapter: str) -> str:
     try:
         from sqlglot import exp
 
-        spelled = exp.DataType.build(str(column.data_type), dialect=ADAPTERS[adapter].dialect.sqlglot).sql("duckdb")
-    except Exception:  # a type sqlglot does not know: keep the warehouse's name
+        spelled = exp.DataType.build(str(column.data_type), dialect=ADAPTERS[adapter].dialect.name).sql("duckdb")
+    except (ImportError, ValueError, exp.ParseError):  # a type sqlglot does not know: keep the warehouse's name
         spelled = str(column.dtype)
     spelled = spelled.upper()
     base = re.sub(r"\(.*\)$", "", spelled) if spelled.startswith(("VARCHAR", "CHAR", "TEXT")) else spelled
