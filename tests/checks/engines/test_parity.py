@@ -50,3 +50,20 @@ def test_the_reference_is_not_trivial(reference) -> None:
     assert full["id_unique"] == (2, 6, False)  # the two 3s; two nulls are not duplicates
     assert full["ab_unique"] == (4, 6, False)  # (x, 1) and (x, NULL) twice each; (NULL, NULL) rows ignored
     assert full["s_regex_unanchored"] == (5, 7, False)  # `b` anywhere: only the two 'abc' match
+
+
+def test_cli_engine_spark_reports_like_duckdb(spark_session, data, contract, capsys) -> None:
+    """`scaffolder test --engine spark` (in process: the running session is reused, and kept)."""
+    import json
+
+    from scaffolder.cli import main
+
+    args = ["test", str(contract.path), "--data", data["full"], "--now", "2025-01-01T00:30:00Z", "--format", "json"]
+    assert main(args) == 1
+    duck = json.loads(capsys.readouterr().out)
+    assert main([*args, "--engine", "spark"]) == 1
+    spark = json.loads(capsys.readouterr().out)
+    assert spark["rows"] == duck["rows"] == 8
+    pick = [(c["id"], c["failed"], c["total"], c["passed"]) for c in duck["checks"]]
+    assert [(c["id"], c["failed"], c["total"], c["passed"]) for c in spark["checks"]] == pick
+    assert spark_session.sql("SELECT 1").collect()[0][0] == 1  # the caller's session still runs
