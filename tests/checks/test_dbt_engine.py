@@ -229,3 +229,14 @@ def test_env_vars_with_defaults_in_the_profile_render(warehouses: dict[str, Any]
     run = run_cli("test", str(contract), "--data", "marts.orders", "--engine", "dbt", "--dbt-project", str(proj),
                   "--now", data.NOW, env={"SCAFFOLDER_TEST_WH": str(warehouses["db"])})
     assert run.code == 1 and "checks on 20 rows" in run.out, run.err
+
+
+def test_an_re2_regex_postgres_cannot_run_is_said_in_our_words(warehouses: dict[str, Any]) -> None:
+    contract = data.SMALL + ("  schema:\n    fields:\n"  # a named group: RE2 has them, POSIX regexes do not
+                             "      - {name: code, type: string, constraints: {pattern: '^(?P<two>[A-Z]{2})-'}}\n")
+    report = _run(warehouses, "postgres", True, contract, "marts.orders")
+    (check,) = [c for c in report.checks if c.id == "code.pattern"]
+    assert check.error == "cannot be evaluated on this data: the regex is not valid in this warehouse's regex dialect"
+    assert check.detail and "regular expression" in check.detail
+    duck = _run(warehouses, "duckdb", True, contract, "marts.orders")  # RE2 runs it
+    assert [c.error for c in duck.checks if c.id == "code.pattern"] == [None]

@@ -13,6 +13,9 @@ other adapters get escaped literals of their dialect (checks.literals), never
 formatted text. Each adapter's session is set to UTC (naive bounds and
 freshness read as UTC, as on DuckDB) and, where the warehouse allows it, to
 read-only transactions.
+
+dbt keeps its adapters in a process-wide registry, so one DbtEngine is open
+at a time in a process (close it before opening the next).
 """
 
 from __future__ import annotations
