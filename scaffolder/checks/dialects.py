@@ -53,6 +53,7 @@ class Dialect:
     quote: Callable[[str], str] = _double_quoted  # identifier quoting
     regex_flavour: str = "RE2"  # the regex engine, for messages when it is not RE2
     int_bits: int = 64  # the widest integer a parameter can bind (wider ones bind as doubles)
+    inline: bool = False  # values written as escaped literals (checks.literals), for drivers that cannot bind
 
     def ident(self, name: str) -> str:
         if "\x00" in name:

@@ -57,5 +57,9 @@ class Params:
             # DuckDB binds integers up to 128 bits (HUGEINT), others 64. One past that lies beyond
             # every value a column can hold, so its double compares the same (contracts allow 100 digits).
             value = float(value)
+        if self.dialect.inline:
+            from scaffolder.checks.literals import literal as inline
+
+            return inline(value, self.dialect.name)
         self.values.append(value)
         return self.dialect.marker(len(self.values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from scaffolder.cli.common import add_fail_on
+from scaffolder.cli.engines import add_engine_options, engine_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "or github-actions[bot])")
     p.add_argument("--format", choices=("text", "markdown", "json"), default=None,
                    help="what to print (default: annotations in Actions, markdown otherwise)")
+    add_engine_options(p)
     p.set_defaults(run=run)
 
     c = sub.add_parser("comment", help="post a saved report as the sticky PR comment (workflow_run mode)",
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     opts = CiOptions(base_ref=args.base_ref, head_ref=args.head_ref, fail_on=args.fail_on,
                      approve_label=args.approve_label, comment=args.comment, data=data,
                      report_path=Path(args.report_path) if args.report_path else None, today=today, now=now,
-                     comment_author=args.comment_author,
+                     comment_author=args.comment_author, engine=args.engine, engine_options=engine_options(args),
                      working_directory=Path(args.working_directory) if args.working_directory else None)
     outcome = run_ci(ctx, opts)  # report, outputs and summary first: the comment cannot cost them
     fmt = args.format or ("github" if ctx.in_actions else "markdown")

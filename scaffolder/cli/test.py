@@ -8,6 +8,7 @@ from pathlib import Path
 from scaffolder.checks.dialects import DIALECTS
 from scaffolder.checks.engines import ENGINES
 from scaffolder.cli.common import add_format
+from scaffolder.cli.engines import add_dbt_options, dbt_options
 
 SOURCE_FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg", "table")
 
@@ -16,10 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "test", help="check data against a contract (schema, constraints, quality checks, freshness)",
         description="Check real data against a data product contract, in process with DuckDB (or on Spark, "
-        "--engine spark): schema "
+        "--engine spark, or in a warehouse through a dbt profile, --engine dbt): schema "
         "conformance, every constraint, every quality check and the freshness SLA, compiled into one scan. "
         "SOURCE is a Parquet/CSV/JSON/NDJSON file or glob, FILE.duckdb::schema.table, a Delta table folder, "
-        "an Iceberg table folder or CATALOG_URI::namespace.table (an Iceberg SQL catalog).",
+        "an Iceberg table folder or CATALOG_URI::namespace.table (an Iceberg SQL catalog); with --engine dbt, "
+        "a relation (schema.table) of the dbt target.",
         epilog="Exit codes: 0 every check passed, 1 a check failed or the contract is invalid, "
         "2 the data cannot be found or read.")
     p.add_argument("contract", metavar="CONTRACT", help="the contract file")
@@ -46,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="--print-sql: the SQL dialect (default: the engine's)")
     p.add_argument("--record", metavar="STORE", default=None,
                    help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
+    add_dbt_options(p)
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
 
@@ -103,9 +106,10 @@ def run_test(args: argparse.Namespace) -> int:
 
 def engine_options(args: argparse.Namespace) -> dict[str, object]:
     """The chosen engine's options from the command line."""
+    dbt = dbt_options(args)
     if args.engine == "spark":
         return {"master": args.spark_master, "remote": args.spark_remote}
-    return {}
+    return dbt
 
 
 def _print_sql(contract: object, args: argparse.Namespace) -> int:

@@ -40,6 +40,15 @@ class CiOptions:
     now: dt.datetime | None = None
     comment_author: str | None = None
     working_directory: Path | None = None
+    engine: str = "duckdb"  # where data checks run (checks.engines.ENGINES)
+    engine_options: dict[str, Any] = field(default_factory=dict)  # dbt: project_dir defaults to the contract's folder
+
+
+def _engine_options(opts: CiOptions, contract: Path) -> dict[str, Any]:
+    """The engine's options for one contract: a dbt project is the contract's folder unless named."""
+    if opts.engine == "dbt" and "project_dir" not in opts.engine_options:
+        return {**opts.engine_options, "project_dir": str(contract.parent)}
+    return dict(opts.engine_options)
 
 
 @dataclass
@@ -116,12 +125,15 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     report = check_changes(root, base_ref, opts.head_ref, mesh, today, fail_on=fail_on)
 
     pairs = _data_specs(opts.data, report)
-    pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
+    if opts.engine == "duckdb":  # the DuckDB files a dbt build left beside the contract
+        pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
     data_reports = []
     if pairs:  # duckdb is imported only when there is data to check
         from scaffolder.checks.run import run_checks
 
-        data_reports = [run_checks(root / result.path, source, now=opts.now) for result, source in pairs]
+        data_reports = [run_checks(root / result.path, source, now=opts.now, engine=opts.engine,
+                                   engine_options=_engine_options(opts, root / result.path))
+                        for result, source in pairs]
     impact = find_impact(report, mesh)
 
     extras = [*(f"> {n}" for n in notes)]

@@ -16,7 +16,7 @@ from tests.github.test_ci import BREAK, ci_env, edit_orders, mesh_repo, outputs 
 
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text())
 REQUIRED_INPUTS = {"github-token", "base-ref", "fail-on", "approve-label", "comment", "data",
-                   "python-version", "working-directory"}
+                   "python-version", "working-directory", "engine", "dbt-project", "dbt-target", "spark-remote"}
 
 
 def test_inputs_and_outputs_are_documented():
@@ -27,6 +27,7 @@ def test_inputs_and_outputs_are_documented():
         assert "default" in spec, name
     assert ACTION["inputs"]["fail-on"]["default"] == "bump"
     assert ACTION["inputs"]["approve-label"]["default"] == "approved-breaking-change"
+    assert ACTION["inputs"]["engine"]["default"] == "duckdb"
     assert {"ok", "required-bump", "declared-bump", "report-path"} <= set(ACTION["outputs"])
     for name, spec in ACTION["outputs"].items():
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"

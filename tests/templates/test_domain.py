@@ -191,6 +191,33 @@ def test_every_prod_warehouse_lints_clean(template: Path, tmp_path: Path, wareho
     assert f"dbt-{warehouse}" in (domain / "requirements.txt").read_text()
 
 
+@pytest.mark.parametrize(("engine", "warehouse"), [("dbt", "snowflake"), ("spark", "databricks"), ("dbt", "duckdb")])
+def test_publish_checks_the_prod_table_on_the_chosen_engine(template: Path, tmp_path: Path, engine: str,
+                                                            warehouse: str) -> None:
+    domain = generate(template, tmp_path / "orders", f"check_engine={engine}", f"warehouse={warehouse}")
+    workflows = _workflows(domain)
+    lint = actionlint(*workflows)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert zizmor(*workflows) == []
+    doc = yaml.load((domain / ".github" / "workflows" / "data-product-publish.yml").read_text())
+    steps = doc["jobs"]["publish"]["steps"]
+    names = [s["name"] for s in steps]
+    publish = steps[names.index("Publish to storage (dbt run, prod target)")]
+    check = steps[names.index("Publish to storage (dbt run, prod target)") + 1]
+    assert check["name"].startswith("Check the published table against the contract")
+    assert f"--engine {engine}" in check["run"]
+    if engine == "dbt":  # the prod target, with the very secrets the publish step has
+        assert "--target prod --data order_events" in check["run"] and check["env"] == publish["env"]
+    else:
+        assert check["env"] == {"SPARK_REMOTE": "${{ secrets.SPARK_REMOTE }}"}
+        assert "spark" in (domain / "requirements.txt").read_text().split("[", 1)[1].split("]")[0]
+
+
+def test_the_default_engine_adds_no_prod_check(default_domain: Path) -> None:
+    text = (default_domain / ".github" / "workflows" / "data-product-publish.yml").read_text()
+    assert "--engine" not in text and "SPARK_REMOTE" not in text
+
+
 def test_workflows_are_hardened(domains: dict[tuple[str, str], Path]) -> None:
     """Least privilege, pinned actions, no credentials kept, no expressions in `run:`."""
     for domain in domains.values():

@@ -33,6 +33,8 @@ ENGINES: dict[str, EngineSpec] = {e.name: e for e in [
                "in process, one machine (the default)"),
     EngineSpec("spark", "scaffolder.checks.engines.spark", "SparkEngine", "spark",
                "PySpark: local[*] or a cluster through Spark Connect"),
+    EngineSpec("dbt", "scaffolder.checks.engines.dbt", "DbtEngine", "dbt",
+               "a relation of a dbt profile's target, through its adapter (Postgres, Snowflake, ...)"),
 ]}
 
 

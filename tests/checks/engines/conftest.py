@@ -17,7 +17,7 @@ import pytest
 from scaffolder.checks.results import CheckReport
 from scaffolder.checks.run import run_checks
 
-ENGINES = ["duckdb", "spark"]
+ENGINES = ["duckdb", "spark", "postgres"]  # postgres: through dbt (dbt-postgres), on tests/pg.py's server
 
 
 @dataclass
@@ -53,4 +53,21 @@ def engine(request: pytest.FixtureRequest) -> Runner:
         spark = request.getfixturevalue("spark_session")
         eng = SparkEngine(spark=spark)
         return Runner(name, lambda contract, source, **kw: run_checks(contract, source, engine=eng, **kw), spark)
+    if name == "postgres":
+        return request.getfixturevalue("postgres_runner")
     raise AssertionError(name)
+
+
+@pytest.fixture(scope="module")
+def postgres_runner(pg_warehouse: Any) -> Iterator[Runner]:
+    """Postgres through `--engine dbt`: each Parquet file copied into a table, checked through the adapter."""
+    pytest.importorskip("dbt.adapters.postgres")
+    from scaffolder.checks.engines.dbt import DbtEngine
+
+    eng = DbtEngine(str(pg_warehouse.project))
+
+    def run(contract: Any, source: str, **kw: Any) -> CheckReport:
+        return run_checks(contract, pg_warehouse.copy_parquet(source), engine=eng, **kw)
+
+    yield Runner("postgres", run)  # the data is a copy: tests/checks/test_dbt_engine.py checks Postgres is untouched
+    eng.close()
