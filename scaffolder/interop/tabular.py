@@ -98,7 +98,6 @@ def _skip(rows: list[tuple[Any, ...]], i: int) -> int:
 def _profile(con: Any, relation: str, columns: list[Column]) -> None:
     """One scan: row count, and per column nulls, distinct count, min and max."""
     from scaffolder.checks.sql import ident
-
     from scaffolder.contract.types import parse_type
 
     parts = ["count(*)"]
