@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", choices=("datamesh", "odcs"), default="datamesh",
                    help="the contract format to write (default: %(default)s)")
     p.add_argument("-o", "--output", metavar="OUT", default=None,
-                   help="file to write (a folder when several tables are imported); default: stdout")
+                   help="file to write; an existing folder, or a new one when several tables are imported, gets one file per table (default: stdout)")
     p.add_argument("--model", action="append", default=[], metavar="NAME",
                    help="dbt: the model to import (repeatable; default: every model, or those under --select)")
     p.add_argument("--select", metavar="FOLDER", default=None,
@@ -81,7 +81,11 @@ def drafts(args: argparse.Namespace) -> list[Any]:
     if args.profile and fmt not in ("parquet", "csv", "duckdb"):
         raise UsageError("--profile applies to parquet, csv and duckdb sources")
     if fmt == "dbt":
-        return dbt.read(dbt.load_manifest(args.source), args.model, args.select)
+        skipped: list[str] = []
+        found = dbt.read(dbt.load_manifest(args.source), args.model, args.select, skipped)
+        for note in skipped:
+            print(f"scaffolder import: {note}", file=sys.stderr)
+        return found
     if fmt in ("parquet", "csv", "duckdb"):
         return tabular.read(args.source, fmt, tabular.Options(profile=args.profile))
     if not Path(args.source).is_file():

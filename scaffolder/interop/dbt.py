@@ -41,8 +41,13 @@ def load_manifest(path: str) -> dict[str, Any]:
     return data
 
 
-def read(manifest: dict[str, Any], models: list[str], folder: str | None = None) -> list[Draft]:
-    """Drafts for the named models, or every model under `folder` (a path as dbt shows it), or every model."""
+def read(manifest: dict[str, Any], models: list[str], folder: str | None = None,
+         skipped: list[str] | None = None) -> list[Draft]:
+    """Drafts for the named models, or every model under `folder` (a path as dbt shows it), or every model.
+
+    A model whose schema.yml lists no column has nothing to import: naming it
+    is an error; found by folder, it is skipped and named in `skipped`.
+    """
     nodes = {k: v for k, v in manifest["nodes"].items() if isinstance(v, dict)}
     all_models = {k: v for k, v in nodes.items() if v.get("resource_type") == "model"}
     if models:
@@ -62,8 +67,16 @@ def read(manifest: dict[str, Any], models: list[str], folder: str | None = None)
     dialect = ADAPTER_DIALECTS.get(adapter, "duckdb")
     tests = _tests(nodes)
     children = _children(manifest, nodes)
-    return [_model(nodes[k], tests.get(k, {}), sorted(children.get(k, [])), nodes, manifest, dialect)
-            for k in sorted(picked)]
+    drafts = []
+    for k in sorted(picked):
+        if not nodes[k].get("columns") and not models:
+            if skipped is not None:
+                skipped.append(f"model {nodes[k].get('name')!r}: no columns in its schema.yml, skipped")
+            continue
+        drafts.append(_model(nodes[k], tests.get(k, {}), sorted(children.get(k, [])), nodes, manifest, dialect))
+    if not drafts:
+        raise UsageError("no selected model lists its columns in a schema.yml: nothing to import")
+    return drafts
 
 
 def _tests(nodes: dict[str, Any]) -> dict[str, dict[str, list[dict[str, Any]]]]:

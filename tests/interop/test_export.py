@@ -138,7 +138,6 @@ def test_dbt_export_is_dbt_schema(tmp_path: Path) -> None:
 def test_odcs_export_validates_against_the_standard_schema() -> None:
     pytest.importorskip("scaffolder.odcs.convert")
     from ruamel.yaml import YAML
-
     from scaffolder.odcs import convert
 
     doc = YAML(typ="safe").load(export("odcs", SEED))

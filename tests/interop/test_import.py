@@ -55,15 +55,16 @@ def test_dbt_model_import_matches_the_domain_contract(domain: Path, tmp_path: Pa
 
 def test_dbt_every_model_of_a_folder_goes_to_a_folder(domain: Path, tmp_path: Path) -> None:
     manifest = json.loads((domain / "target" / "manifest.json").read_text())
-    staging = sorted(n["name"] for n in manifest["nodes"].values()
-                     if n["resource_type"] == "model" and n["original_file_path"].startswith("models/staging/"))
-    assert staging
-    r = run_cli("import", "--format", "dbt", str(domain / "target" / "manifest.json"), "--select", "models/staging",
+    models = {n["name"]: bool(n["columns"]) for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert models == {"order_events": True, "stg_order_events": False}
+    (tmp_path / "out").mkdir()  # an existing folder takes one file per model, however many
+    r = run_cli("import", "--format", "dbt", str(domain / "target" / "manifest.json"), "--select", "models",
                 "-o", str(tmp_path / "out"))
-    written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == [f"{name}.yaml" for name in staging], r.err
-    stg = yaml.load((tmp_path / "out" / f"{staging[0]}.yaml").read_text())
-    assert stg["spec"]["lineage"]["downstream"] == ["order_events"]
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["order_events.yaml"]
+    assert "'stg_order_events': no columns in its schema.yml, skipped" in r.err
+    r = run_cli("import", "--format", "dbt", str(domain), "--select", "models/staging")
+    assert r.code == 2 and "nothing to import" in r.err
 
 
 def test_dbt_unknown_model_and_missing_manifest_are_usage_errors(domain: Path, tmp_path: Path) -> None:
