@@ -31,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(run=run_explain)
 
     s = sub.add_parser("schema", help="print the contract's JSON Schema (for editors)")
-    s.add_argument("--mesh", action="store_true", help="print the schema of mesh.yaml instead")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--mesh", action="store_true", help="print the schema of mesh.yaml instead")
+    which.add_argument("--odcs", action="store_true",
+                       help="print the ODCS v3 schema (from the open-data-contract-standard package) instead")
     s.set_defaults(run=run_schema)
 
 
@@ -102,5 +105,10 @@ def run_schema(args: argparse.Namespace) -> int:
 
     from scaffolder.contract.schema import load_schema
 
+    if args.odcs:
+        from scaffolder.odcs.schema import schema_text
+
+        print(schema_text(), end="" if schema_text().endswith("\n") else "\n")
+        return 0
     print(json.dumps(load_schema("mesh_schema.json" if args.mesh else "schema.json"), indent=2))
     return 0
