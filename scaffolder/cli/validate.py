@@ -73,9 +73,9 @@ def run_validate(args: argparse.Namespace) -> int:
             print(f"no contracts found under {mesh.root} (globs: {', '.join(mesh.contracts)})"
                   + (f"; {', '.join(bad)} {counts}" if bad else ""))
         else:
-            word = "contract" if len(files) == 1 else "contracts"
+            word = "contract" if len(results) == 1 else "contracts"  # an ODCS file: one per table
             verdict = "all valid" if ok else ", ".join(bad)
-            print(f"{len(files)} {word} checked: {verdict} {counts}")
+            print(f"{len(results)} {word} checked: {verdict} {counts}")
     return 0 if ok else 1
 
 
@@ -91,12 +91,18 @@ def run_explain(args: argparse.Namespace) -> int:
 
     if not Path(args.path).is_file():
         raise UsageError(f"{args.path}: no such file")
-    result = validate_file(args.path)
-    for f in result.findings:
-        print(f.text())
-    if result.contract is None or not result.ok:
+    tables = validate_file(args.path).each  # an ODCS file with several tables: each on its own
+    for result in tables:
+        for f in result.findings:
+            print(f.text())
+    if any(r.contract is None or not r.ok for r in tables):
         return 1
-    print(dumps(explain_json(result.contract)) if args.format == "json" else explain(result.contract))
+    contracts = [r.contract for r in tables if r.contract is not None]
+    if args.format == "json":
+        out = [explain_json(c) for c in contracts]
+        print(dumps(out[0] if len(out) == 1 else out))
+    else:
+        print("\n\n".join(explain(c) for c in contracts))
     return 0
 
 

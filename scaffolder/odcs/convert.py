@@ -28,6 +28,7 @@ from scaffolder.odcs.mapping import (
     SMALL_INTS,
     TYPES,
     UNITS,
+    V30_RULES,
     WRITE_API_VERSION,
 )
 
@@ -500,7 +501,7 @@ def _rule_in(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | None
     if rule.get("type") == "custom" and rule.get("engine") == ENGINE:
         impl = _map(rule.get("implementation"))
         return dict(impl) if isinstance(impl.get("assertion"), str) else None
-    metric = rule.get("metric", rule.get("rule"))
+    metric = rule.get("metric", V30_RULES.get(str(rule.get("rule"))))
     if rule.get("type", "library") != "library" or not isinstance(metric, str):
         return None
     ops = [k for k in OPERATORS if k in rule]

@@ -79,7 +79,8 @@ def validate_odcs(doc: Document, mesh: Mesh | None) -> list[Validation]:
         contract = build(located(doc, conv))
         meaning = validate_meaning(contract)
         governance = check_policy(contract, mesh) if mesh is not None else []
-        kept = kept_findings(doc, conv, contract.name)
+        kept = [f for f in kept_findings(doc, conv, contract.name)
+                if i == 0 or (f.location.json_path or "").startswith("$.schema[")]  # contract-wide: once
         out.append(Validation(doc.path, contract, sorted(mine + meaning + governance + kept, key=sort_key)))
     return out
 

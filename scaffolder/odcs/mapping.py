@@ -93,6 +93,10 @@ CHECKS = [
              note="mustBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, "
                   "mustBeLessOrEqualTo, mustBeBetween ↔ min_value / max_value"),
 ]
+# v3.0's `rule` names for the library metrics (v3.1 renamed them to `metric`).
+V30_RULES = {"nullCheck": "nullValues", "duplicateCount": "duplicateValues", "rowCount": "rowCount",
+             "nullValues": "nullValues", "duplicateValues": "duplicateValues", "invalidValues": "invalidValues",
+             "missingValues": "missingValues"}
 # ODCS operators and how each reads for rowCount (bounds) and for the row metrics (a failure share).
 OPERATORS = ("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo", "mustBeLessThan",
              "mustBeLessOrEqualTo", "mustBeBetween", "mustNotBeBetween")

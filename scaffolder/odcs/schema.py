@@ -15,6 +15,7 @@ from typing import Any
 
 from scaffolder.contract.load import Document
 from scaffolder.contract.schema import ecma_validator, validate_structure
+from scaffolder.odcs.mapping import V30_RULES
 from scaffolder.report.finding import Finding
 
 PACKAGE = "open_data_contract_standard"
@@ -53,7 +54,7 @@ def validate_odcs_structure(doc: Document) -> list[Finding]:
     """
     validator = _validator()
     kept, untyped = [], {}
-    for error in validator.iter_errors(doc.data):
+    for error in validator.iter_errors(_as_v31(doc.data)):
         owner = _untyped_owner(doc.data, tuple(error.absolute_path), error.absolute_schema_path)
         if owner is None:
             kept.append(error)
@@ -65,6 +66,26 @@ def validate_odcs_structure(doc: Document) -> list[Finding]:
         findings.append(Finding("missing-key", f"{label} has type options (logicalTypeOptions, items, map) "
                                 "but no logicalType", location=doc.location(owner, key=True)))
     return findings
+
+
+def _as_v31(data: Any) -> Any:
+    """A v3.0 document as the schema reads it: a quality rule named by `rule` alone (v3.0's form,
+    which the schema keeps as a deprecated key but without its meaning) has that rule's metric."""
+    if not (isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("v3.0")):
+        return data
+    import copy
+
+    data = copy.deepcopy(data)
+    objects = [o for o in data.get("schema") or [] if isinstance(o, dict)] if isinstance(data.get("schema"), list) else []
+    stack = list(objects)
+    while stack:
+        node = stack.pop()
+        for rule in node.get("quality") or [] if isinstance(node.get("quality"), list) else []:
+            if isinstance(rule, dict) and rule.get("rule") in V30_RULES and "metric" not in rule:
+                rule["metric"] = V30_RULES[rule["rule"]]
+        props = node.get("properties")
+        stack.extend(p for p in (props if isinstance(props, list) else []) if isinstance(p, dict))
+    return data
 
 
 def _untyped_owner(data: Any, path: tuple[Any, ...], schema_path: Any) -> tuple[Any, ...] | None:
