@@ -496,6 +496,13 @@ def _type_in(p: dict[str, Any]) -> LogicalType | None:
 
 def _rule_in(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | None:
     """Our check for an ODCS rule, a list (an enum constraint), or None (kept: no counterpart)."""
+    read = _rule_read(rule, column)
+    if isinstance(read, dict):
+        read.update({k: v for k, v in _customs(rule.get("customProperties")).items() if k.startswith("x-")})
+    return read
+
+
+def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | None:
     if not isinstance(rule, dict):
         return None
     if rule.get("type") == "custom" and rule.get("engine") == ENGINE:
@@ -577,12 +584,14 @@ def _sla_in(props: Any, table: str | None) -> tuple[dict[str, Any], dict[PathKey
             continue  # another table's
         if p.get("property") in freshness and "freshness" not in sla:
             seconds = _seconds(p.get("value"), p.get("unit"))
+            if seconds is None and p.get("value") is not None:
+                continue  # not a duration we can measure: kept
             if seconds is not None:
                 sla["freshness"] = _duration(seconds)
                 origin[("freshness",)] = ("slaProperties", i, "value")
-                if column:
-                    sla["freshness_column"] = column
-                    origin[("freshness_column",)] = ("slaProperties", i, "element")
+            if column:  # a null value: only the column is stated
+                sla["freshness_column"] = column
+                origin[("freshness_column",)] = ("slaProperties", i, "element")
         elif p.get("property") in availability and "availability" not in sla:
             value = p.get("value")
             if _number(value):
