@@ -351,7 +351,7 @@ def _read(doc: dict[str, Any], base: str, index: int | None, obj: dict[str, Any]
     if owner:
         spec["owner"] = owner
         o[("spec", "owner")] = ("team",)
-    sla, sla_origin = _sla_in(doc.get("slaProperties"), table)
+    sla, sla_origin = _sla_in(doc.get("slaProperties"), table, _str(doc.get("slaDefaultElement")))
     if sla:
         spec["sla"] = sla
         o.update({("spec", "sla", *k): v for k, v in sla_origin.items()})
@@ -570,7 +570,10 @@ def _bounds_in(op: str, arg: Any) -> dict[str, Any] | None:
             "mustBeLessOrEqualTo": {"max_value": arg}}.get(op)
 
 
-def _sla_in(props: Any, table: str | None) -> tuple[dict[str, Any], dict[PathKey, PathKey]]:
+def _sla_in(props: Any, table: str | None,
+            default: str | None = None) -> tuple[dict[str, Any], dict[PathKey, PathKey]]:
+    """Our SLA from slaProperties; an element (`table.column`, v3.0's slaDefaultElement when none)
+    naming another table leaves it out."""
     sla: dict[str, Any] = {}
     origin: dict[PathKey, PathKey] = {}
     freshness = next(r.odcs for r in SLA if r.ours == "freshness")
@@ -578,7 +581,7 @@ def _sla_in(props: Any, table: str | None) -> tuple[dict[str, Any], dict[PathKey
     for i, p in enumerate(_list(props)):
         if not isinstance(p, dict):
             continue
-        element = _str(p.get("element")) or ""
+        element = _str(p.get("element")) or default or ""
         owner, _, column = element.partition(".")
         if element and table is not None and owner != table:
             continue  # another table's

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 # ODCS keys that we read (maybe not all of their content): kept to write them back as they were
 # (spelling, numbers, team members), but not reported as having no counterpart.
 QUIET = {
-    1: {"apiVersion", "kind", "id", "name", "version", "status", "domain", "tags", "team"},
+    1: {"apiVersion", "kind", "id", "name", "version", "status", "domain", "tags", "team",
+        "slaDefaultElement"},
     3: {"name", "logicalType", "physicalType", "businessName"},
     5: {"name", "logicalType", "physicalType", "logicalTypeOptions", "primaryKey", "primaryKeyPosition",
         "required", "unique", "classification", "description", "items", "map", "properties"},
