@@ -124,6 +124,23 @@ def validate_text(text: str, path: str = "<input>", mesh: Mesh | None = None) ->
     return validate_document(doc, mesh)
 
 
+def pick_table(validation: Validation, table: str | None) -> Validation:
+    """The one contract a single-contract command works on: the file's, or the ODCS table named
+    by `table` (its `schema` object name, or the contract name); several tables need a name."""
+    from scaffolder.errors import UsageError
+
+    each = validation.each
+    if table is None:
+        if len(each) > 1:
+            names = ", ".join(v.contract.name for v in each if v.contract)
+            raise UsageError(f"{validation.path} holds {len(each)} tables ({names}): name one with --table")
+        return validation
+    for v in each:
+        if v.contract and table in (v.contract.name, v.contract.product):
+            return v
+    raise UsageError(f"{validation.path}: no table {table!r}")
+
+
 def load_contract(path: str | Path, mesh: Mesh | None = None) -> Contract:
     """A valid Contract, or ContractError carrying every finding."""
     result = validate_file(path, mesh)
