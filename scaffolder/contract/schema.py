@@ -58,7 +58,8 @@ def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA, validator: 
     """Every error in `doc` against the packaged schema named `schema` (or a ready `validator`, e.g.
     ODCS's, and the `errors` it found, when the caller sifted them), located at the YAML node it concerns.
 
-    A finding a composed schema reports twice (one per branch) is reported once.
+    A finding reported twice (jsonschema says `required` once per missing key; a composed schema
+    once per branch) is reported once.
     """
     validator = validator or _validator(schema)
     findings: list[Finding] = []
