@@ -507,7 +507,9 @@ def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | No
         return None
     if rule.get("type") == "custom" and rule.get("engine") == ENGINE:
         impl = _map(rule.get("implementation"))
-        return dict(impl) if isinstance(impl.get("assertion"), str) else None
+        if not isinstance(impl.get("assertion"), str):
+            return None
+        return {**{k: rule[k] for k in ("name", "description") if isinstance(rule.get(k), str)}, **impl}
     metric = rule.get("metric", V30_RULES.get(str(rule.get("rule"))))
     if rule.get("type", "library") != "library" or not isinstance(metric, str):
         return None

@@ -99,8 +99,8 @@ def test_check_and_bump_per_table(tmp_path: Path) -> None:
     assert [f["rule"] for f in results["orders"]["changes"]] == ["field-removed"]
     assert [f["rule"] for f in results["orders.order_lines"]["changes"]] == ["field-became-nullable"]
     change = results["orders.order_lines"]["changes"][0]
-    assert change["location"]["path"].endswith("orders.odcs.yaml")
-    assert edited.splitlines()[change["location"]["line"] - 1].strip() == "required: false"
+    assert change["file"].endswith("orders.odcs.yaml")
+    assert edited.splitlines()[change["line"] - 1].strip() == "required: false"
     assert run_cli("bump", "--base", "main", cwd=root).code == 0
     after = path.read_text()
     assert after == edited.replace("version: 1.4.0", "version: 2.0.0")  # every other byte kept
