@@ -122,3 +122,11 @@ def test_change_rules_are_the_same_on_odcs(case, tmp_path: Path) -> None:
         got = diff_contracts(old_o.contract, new_o.contract, mode)
         assert [(f.rule, f.bump) for f in got] == want
         assert all(f.location.path.endswith("new.odcs.yaml") and f.location.line >= 1 for f in got)
+
+
+def test_docs_show_the_mapping_tables() -> None:
+    from scaffolder.odcs.mapping_doc import render
+    from tests.odcs.helpers import ROOT
+
+    assert render() in (ROOT / "docs/odcs.md").read_text(), "regenerate: python -m scaffolder.odcs.mapping_doc"
+    assert "docs/odcs.md" in (ROOT / "README.md").read_text()
