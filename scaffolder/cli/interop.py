@@ -108,14 +108,14 @@ def run_import(args: argparse.Namespace) -> int:
     ok = True
     for d in found:
         text = draft.to_yaml(d, who, args.source)
-        result = validate_text(text, f"{d.product}.yaml")
+        if args.to == "odcs":
+            text = odcs.dump(odcs.to_odcs(draft.to_dict(d, who)))
+        name = draft.product_name(d.product) + (".odcs.yaml" if args.to == "odcs" else ".yaml")
+        result = validate_text(text, name)  # the ODCS output against the standard's own schema
         for f in result.findings:
             print(f.text(), file=sys.stderr)
         ok = ok and result.ok
-        if args.to == "odcs":
-            text = odcs.dump(odcs.to_odcs(draft.to_dict(d, who)))
-        suffix = ".odcs.yaml" if args.to == "odcs" else ".yaml"
-        outputs.append((draft.product_name(d.product) + suffix, text))
+        outputs.append((name, text))
     _emit(outputs, args.output)
     return 0 if ok else 1
 

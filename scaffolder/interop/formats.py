@@ -32,7 +32,8 @@ FORMATS: tuple[Format, ...] = (
     Format("avro", "avro", "an Avro record schema (.avsc)", "an Avro record schema (.avsc)", ".avsc"),
     Format("jsonschema", "jsonschema", "a JSON Schema of one row (an object)",
            "a JSON Schema (2020-12) of one row", ".schema.json"),
-    Format("odcs", "odcs", None, "an ODCS v3 data contract", ".odcs.yaml"),
+    Format("odcs", "odcs", None, "an ODCS v3 data contract (`import --to odcs` writes ODCS from any source)",
+           ".odcs.yaml"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 IMPORTS = tuple(f.name for f in FORMATS if f.imports)

@@ -135,14 +135,23 @@ def test_dbt_export_is_dbt_schema(tmp_path: Path) -> None:
     assert export("dbt", SEED) == run_cli("dbt-schema", str(SEED)).out
 
 
-def test_odcs_export_validates_against_the_standard_schema() -> None:
-    pytest.importorskip("scaffolder.odcs.convert")
-    from ruamel.yaml import YAML
-    from scaffolder.odcs import convert
+@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda p: p.name)
+def test_odcs_export_validates_against_the_standard_schema(contract: Path, tmp_path: Path) -> None:
+    from scaffolder.contract.validate import validate_file
+    from scaffolder.odcs.schema import validate_odcs_structure
 
-    doc = YAML(typ="safe").load(export("odcs", SEED))
-    assert doc["apiVersion"].startswith("v3") and doc["kind"] == "DataContract"
-    assert convert.from_odcs(doc)["metadata"]["name"] == "orders-domain.order_events"
+    out = tmp_path / "c.odcs.yaml"
+    assert run_cli("export", "--format", "odcs", str(contract), "-o", str(out)).code == 0
+    from scaffolder.contract.load import load_file
+
+    assert validate_odcs_structure(load_file(out)) == []
+    back, orig = validate_file(out), validate_file(contract)
+    assert back.ok, [f.text() for f in back.findings]
+    assert [(f.name, f.type, f.constraints) for f in back.contract.fields] == \
+        [(f.name, f.type, f.constraints) for f in orig.contract.fields]
+    # every other export reads the ODCS file as it reads ours
+    for fmt in ("avro", "jsonschema", "sql:postgres", "dbt"):
+        assert export(fmt, out).split("\n", 2)[2] == export(fmt, contract).split("\n", 2)[2]
 
 
 def test_output_file_is_written_whole_and_bad_usage_exits_2(tmp_path: Path) -> None:
