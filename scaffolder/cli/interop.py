@@ -70,12 +70,23 @@ def _read_text(path: str) -> str:
         raise UsageError(exc.findings[0].text()) from None
 
 
+def _needs(fmt: str, purpose: str) -> None:
+    """The interop extra's packages, for the formats that use them (a usage error naming the extra)."""
+    from scaffolder.extras import require
+
+    if fmt in ("dbt", "parquet", "csv", "duckdb", "sql"):
+        require("sqlglot", "interop", purpose)
+    if fmt == "avro":
+        require("fastavro", "interop", purpose)
+
+
 def drafts(args: argparse.Namespace) -> list[Any]:
     """Read SOURCE with the chosen importer."""
     from scaffolder.errors import UsageError
     from scaffolder.interop import avro, dbt, jsonschema, sql, tabular
 
     fmt = args.source_format
+    _needs(fmt, f"import --format {fmt}")
     if fmt != "dbt" and (args.model or args.select):
         raise UsageError("--model and --select apply to --format dbt only")
     if args.profile and fmt not in ("parquet", "csv", "duckdb"):
@@ -154,6 +165,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not result.ok or result.contract is None:
         return 1
     name, option = args.target
+    _needs(name, f"export --format {name}")
     if name == "sql":
         text = sql.write(result.contract, option or "duckdb")
     else:
