@@ -75,8 +75,8 @@ def _type(t: Any, named: dict[str, Any]) -> tuple[str, bool, list[Any] | None]:
     if isinstance(t.get("name"), str) and kind in ("record", "enum", "fixed"):
         named[t["name"]] = t
     logical = t.get("logicalType")
-    if logical == "decimal":
-        return f"decimal({t['precision']},{t.get('scale', 0)})", False, None
+    if logical == "decimal" and type(t.get("precision")) is int and type(t.get("scale", 0)) is int:
+        return f"decimal({t['precision']},{t.get('scale', 0)})", False, None  # else (invalid): the plain type
     if logical in LOGICAL:
         return LOGICAL[logical], False, None
     if kind == "enum":

@@ -101,18 +101,32 @@ def _check(cond: Any, by_name: dict[str, Column], notes: list[str]) -> None:
         col = by_name.get(part.this.name) if isinstance(part.this, exp.Column) else None
         if col is None:
             notes.append(f"CHECK ({part.sql()})")
-        elif isinstance(part, exp.In) and all(isinstance(v, exp.Literal) for v in part.expressions):
+        elif isinstance(part, exp.In) and part.expressions and all(_is_literal(v) for v in part.expressions):
             col.enum = [_literal(v) for v in part.expressions]
-        elif isinstance(part, exp.Between) and isinstance(part.args["low"], exp.Literal | exp.Neg):
+        elif isinstance(part, exp.Between) and _is_literal(part.args["low"]) and _is_literal(part.args["high"]):
             col.min, col.max = _literal(part.args["low"]), _literal(part.args["high"])
-        elif isinstance(part, exp.GTE) and isinstance(part.expression, exp.Literal | exp.Neg):
+        elif isinstance(part, exp.GTE) and _is_literal(part.expression):
             col.min = _literal(part.expression)
-        elif isinstance(part, exp.LTE) and isinstance(part.expression, exp.Literal | exp.Neg):
+        elif isinstance(part, exp.LTE) and _is_literal(part.expression):
             col.max = _literal(part.expression)
-        elif isinstance(part, exp.GT) and col.type in ("int", "long") and isinstance(part.expression, exp.Literal):
-            col.min = int(_literal(part.expression)) + 1
+        elif isinstance(part, exp.GT) and col.type in ("int", "long") and isinstance(_literal_or_none(
+                part.expression), int):
+            col.min = _literal(part.expression) + 1
         else:
             notes.append(f"CHECK ({part.sql()})")
+
+
+def _is_literal(node: Any) -> bool:
+    """A plain number or string (`-5` too): the only CHECK operands a contract bound can hold."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Neg):
+        return isinstance(node.this, exp.Literal) and not node.this.is_string
+    return isinstance(node, exp.Literal)
+
+
+def _literal_or_none(node: Any) -> Any:
+    return _literal(node) if _is_literal(node) else None
 
 
 def _literal(node: Any) -> Any:

@@ -234,3 +234,20 @@ def test_several_tables_need_a_folder_or_go_to_stdout_as_documents(tmp_path: Pat
     assert run_cli("import", "--format", "sql", str(src), "-o", str(tmp_path / "f")).code == 2
     assert run_cli("import", "--format", "sql", str(src), "-o", str(tmp_path / "d")).code == 0
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["a.yaml", "b.yaml"]
+
+
+@pytest.mark.parametrize("check", ["a IN (1, b)", "a BETWEEN 1 AND b", "a >= -b", "a > 5.5", "a <= now()"])
+def test_sql_checks_without_plain_literals_are_noted_not_a_crash(tmp_path: Path, check: str) -> None:
+    src = tmp_path / "t.sql"
+    src.write_text(f"CREATE TABLE t (a INT CHECK ({check}), b INT)")
+    r = run_cli("import", "--format", "sql", str(src))
+    assert r.code == 0, r.err
+    assert "# Not imported: CHECK (" in r.out and "constraints" not in r.out
+
+
+def test_avro_decimal_without_precision_is_its_plain_type(tmp_path: Path) -> None:
+    src = tmp_path / "x.avsc"  # the Avro spec: an invalid logical type is ignored
+    src.write_text('{"type": "record", "name": "r", "fields": [{"name": "a", "type": '
+                   '{"type": "bytes", "logicalType": "decimal"}}]}')
+    r = run_cli("import", "--format", "avro", str(src))
+    assert r.code == 0 and _contract(r.out).field("a").type_text == "bytes"
