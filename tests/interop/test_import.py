@@ -251,3 +251,15 @@ def test_avro_decimal_without_precision_is_its_plain_type(tmp_path: Path) -> Non
                    '{"type": "bytes", "logicalType": "decimal"}}]}')
     r = run_cli("import", "--format", "avro", str(src))
     assert r.code == 0 and _contract(r.out).field("a").type_text == "bytes"
+
+
+def test_dbt_lineage_both_ways(domain: Path) -> None:
+    from scaffolder.interop import dbt as dbt_import
+
+    manifest = json.loads((domain / "target" / "manifest.json").read_text())
+    stg = next(n for n in manifest["nodes"].values() if n["name"] == "stg_order_events")
+    stg["columns"] = {"order_id": {"name": "order_id", "data_type": "varchar", "constraints": []}}
+    (draft,) = dbt_import.read(manifest, ["stg_order_events"])
+    assert draft.downstream == ["order_events"]
+    assert stg["depends_on"]["nodes"] == ["seed.orders.raw_order_events"]  # the dev target reads the seed
+    assert draft.upstream == ["raw_order_events"]
