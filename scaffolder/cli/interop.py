@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("contract", metavar="CONTRACT")
     e.add_argument("--format", "-f", dest="target", required=True, type=_target, metavar="FORMAT",
                    help=f"one of {', '.join(EXPORTS)}; sql:DIALECT for a dialect (default duckdb)")
+    e.add_argument("--table", metavar="NAME", default=None,
+                   help="an ODCS contract with several tables: the table (schema object) to export")
     e.add_argument("-o", "--output", metavar="OUT", default=None, help="file to write (default: stdout)")
     e.set_defaults(run=run_export)
 
@@ -152,14 +154,14 @@ def _emit(outputs: list[tuple[str, str]], out: str | None) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import pick_table, validate_file
     from scaffolder.errors import UsageError
     from scaffolder.interop import sql
     from scaffolder.interop.formats import BY_NAME, module
 
     if not Path(args.contract).is_file():
         raise UsageError(f"{args.contract}: no such file")
-    result = validate_file(args.contract)
+    result = pick_table(validate_file(args.contract), args.table)
     for f in result.findings:
         print(f.text(), file=sys.stderr)
     if not result.ok or result.contract is None:

@@ -166,3 +166,18 @@ def test_output_file_is_written_whole_and_bad_usage_exits_2(tmp_path: Path) -> N
     bad.write_text(SEED.read_text().replace("version: 2.1.0", "version: two"))
     r = run_cli("export", "--format", "avro", str(bad))
     assert r.code == 1 and "bad.yaml:" in r.err and not r.out
+
+
+def test_a_multi_table_odcs_contract_exports_the_table_named(tmp_path: Path) -> None:
+    from scaffolder.contract.load import load_file
+    from scaffolder.odcs.convert import to_odcs
+    from scaffolder.odcs.files import dump_yaml
+
+    both = tmp_path / "shop.odcs.yaml"
+    both.write_text(dump_yaml(to_odcs([load_file(RICH).data, load_file(SEED).data])))
+    r = run_cli("export", "--format", "sql", str(both))
+    assert r.code == 2 and "--table" in r.err
+    for table, first in (("order_lines", '"line_id" BIGINT NOT NULL'), ("order_events", '"order_id" TEXT NOT NULL')):
+        r = run_cli("export", "--format", "sql", str(both), "--table", table)
+        assert r.code == 0, r.err
+        assert f'CREATE TABLE "{table}" (\n  {first}' in r.out
