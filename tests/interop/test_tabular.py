@@ -72,3 +72,19 @@ def test_unreadable_source_is_a_clear_error(tmp_path: Path) -> None:
     assert r.code == 2 and "Traceback" not in r.err and str(bad) in r.err
     r = run_cli("import", "--format", "duckdb", f"{tmp_path}/none.duckdb::t")
     assert r.code == 2 and "no such file" in r.err
+
+
+def test_import_to_odcs_validates_against_the_standard_and_the_data_passes(sources: dict[str, str],
+                                                                            tmp_path: Path) -> None:
+    from scaffolder.contract.load import load_file
+    from scaffolder.odcs.schema import validate_odcs_structure
+
+    out = tmp_path / "orders.odcs.yaml"
+    r = run_cli("import", "--format", "duckdb", sources["duckdb"], "--profile", "--to", "odcs", "-o", str(out))
+    assert r.code == 0, r.err
+    doc = load_file(out)
+    assert doc.data["apiVersion"].startswith("v3") and validate_odcs_structure(doc) == []
+    props = {p["name"]: p for p in doc.data["schema"][0]["properties"]}
+    assert props["order_id"]["primaryKey"] is True and props["status"]["required"] is True
+    test = run_cli("test", str(out), "--data", sources["duckdb"])
+    assert test.code == 0, test.out + test.err
