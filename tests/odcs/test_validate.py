@@ -131,3 +131,18 @@ def test_every_logical_type_with_its_options(logical: str, options: dict, ours: 
     assert v.ok, [f.text() for f in v.findings]
     assert str(v.contract.field("col").type) == ours
     assert missing(doc, to_odcs(from_odcs(doc))) == []
+
+
+def test_fast_validator_agrees_with_jsonschema() -> None:
+    """jsonschema-rs only short-cuts valid documents: on each fixture and a broken copy, both agree."""
+    from scaffolder.odcs import schema as odcs_schema_mod
+
+    fast = odcs_schema_mod._fast()
+    assert fast is not None  # the odcs extra is installed where the tests run
+    for path in sorted(FIXTURES.glob("*.odcs.yaml")):
+        data = load_file(path).data
+        broken = copy.deepcopy(data)
+        broken["kind"] = "DataContracts"
+        for doc in (data, broken):
+            slow = list(odcs_schema_mod._validator().iter_errors(odcs_schema_mod._as_v31(doc)))
+            assert fast.is_valid(odcs_schema_mod._as_v31(doc)) == (not slow), path
