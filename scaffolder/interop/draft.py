@@ -119,7 +119,6 @@ def to_yaml(draft: Draft, who: Identity, source: str) -> str:
     for col, f in zip(draft.columns, fields, strict=True):
         cons = f.get("constraints")
         for key, why in col.proposed.items():
-            key = "nullable" if key == "nullable" and "nullable" in (cons or {}) else key
             if isinstance(cons, CommentedMap) and key in cons:
                 cons.yaml_add_eol_comment(f"proposed: {why}", key)
     yaml = YAML()

@@ -98,10 +98,9 @@ def _skip(rows: list[tuple[Any, ...]], i: int) -> int:
 def _profile(con: Any, relation: str, columns: list[Column]) -> None:
     """One scan: row count, and per column nulls, distinct count, min and max."""
     from scaffolder.checks.sql import ident
-    from scaffolder.contract.types import parse_type
 
     parts = ["count(*)"]
-    scalar = [c for c in columns if parse_type(c.type).is_scalar]
+    scalar = [c for c in columns if (t := _parsed(c.type)) is not None and t.is_scalar]
     for c in scalar:
         col = ident(c.name)
         parts += [f"count({col})", f"approx_count_distinct({col})"]
@@ -119,13 +118,12 @@ def _profile(con: Any, relation: str, columns: list[Column]) -> None:
             c.min, c.max = _plain(low), _plain(high)
             c.proposed.update(min=f"smallest of {seen}", max=f"largest of {seen}")
     for c in scalar:  # exact distinct counts for the few candidates
-        ltype = parse_type(c.type)
-        if ltype.is_string and c.name and not c.enum:
+        if c.type == "string" and not c.enum:
             values = con.execute(f"SELECT DISTINCT {ident(c.name)} FROM {relation} WHERE {ident(c.name)} "
                                  f"IS NOT NULL ORDER BY 1 LIMIT {ENUM_MAX + 1}").fetchall()
             non_null = con.execute(f"SELECT count({ident(c.name)}) FROM {relation}").fetchone()[0]
             if 0 < len(values) <= ENUM_MAX and len(values) <= ENUM_RATIO * non_null:
-                c.enum, c.proposed["enum"] = [str(v[0]) for v in values], f"the {len(values)} values in {seen}"
+                c.enum, c.proposed["enum"] = [str(v[0]) for v in values], f"the {_plural(len(values), 'value')} in {seen}"
     if any(c.primary_key for c in columns):
         return
     candidates = sorted(scalar, key=lambda c: (not c.name.lower().endswith("id"), columns.index(c)))
@@ -141,11 +139,19 @@ def _profile(con: Any, relation: str, columns: list[Column]) -> None:
             return
 
 
-def _bounded(type_text: str) -> bool:
-    from scaffolder.contract.types import parse_type
+def _parsed(type_text: str) -> Any:
+    """The logical type, or None for one a contract cannot state (validation then reports it)."""
+    from scaffolder.contract.types import TypeParseError, parse_type
 
-    t = parse_type(type_text)
-    return t.is_numeric or t.name in ("date", "timestamp", "timestamp_tz")
+    try:
+        return parse_type(type_text)
+    except TypeParseError:
+        return None
+
+
+def _bounded(type_text: str) -> bool:
+    t = _parsed(type_text)
+    return t is not None and (t.is_numeric or t.name in ("date", "timestamp", "timestamp_tz"))
 
 
 def _plain(value: Any) -> Any:
@@ -155,3 +161,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -88,3 +88,13 @@ def test_import_to_odcs_validates_against_the_standard_and_the_data_passes(sourc
     assert props["order_id"]["primaryKey"] is True and props["status"]["required"] is True
     test = run_cli("test", str(out), "--data", sources["duckdb"])
     assert test.code == 0, test.out + test.err
+
+
+def test_a_column_a_contract_cannot_state_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    import duckdb
+
+    data = tmp_path / "weird.parquet"
+    duckdb.connect().execute(f"COPY (SELECT {{'a b': 1}} AS s, 'x' AS k FROM range(3)) TO '{data}'")
+    r = run_cli("import", "--format", "parquet", str(data), "--profile")
+    assert r.code == 1 and "Traceback" not in r.err
+    assert "weird.yaml:15:15: field 's'" in r.err and "enum: [x]  # proposed: the 1 value in 3 rows" in r.out
