@@ -117,6 +117,9 @@ def test_single_contract_commands_take_a_table(tmp_path: Path) -> None:
     assert r.code == 2 and "--table" in r.err and "orders.order_lines" in r.err
     r = run_cli("dbt-schema", str(FULL), "--table", "order_lines")
     assert r.code == 0 and "name: order_lines" in r.out and "name: sku" in r.out
+    assert run_cli("lineage", "emit", str(FULL), "--print").code == 2
+    r = run_cli("lineage", "emit", str(FULL), "--print", "--table", "order_lines")
+    assert r.code == 0 and json.loads(r.out)[-1]["outputs"][0]["name"] == "orders.order_lines"
     r = run_cli("explain", str(FULL))
     assert r.code == 0 and "orders.order_lines" in r.out and "orders v1.4.0" in r.out
 
