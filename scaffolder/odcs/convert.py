@@ -33,7 +33,10 @@ from scaffolder.odcs.mapping import (
 )
 
 PathKey = tuple[str | int, ...]
-APPEND = ("quality", "slaProperties", "customProperties")  # kept lists add to what we write
+APPEND = ("quality", "customProperties")  # kept lists add to what we write
+# SLA properties are kept whole when they would not come back the same (another unit's spelling,
+# another table's, retention...): the document's list is written back as it was.
+DROP = "-"  # under x-odcs: keys we write that the ODCS document did not have
 _BY_OURS = {r.ours: r for r in TYPES}
 _STRINGS = {"string", "uuid", "bytes"}
 _ROW_METRICS = {"nullValues", "duplicateValues", "invalidValues"}
@@ -84,7 +87,10 @@ def to_odcs(data: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
     custom += [_custom(k, v) for k, v in first.items() if k.startswith("x-") and k != KEEP]
     if custom:
         out["customProperties"] = custom
-    return _restore(out, _map(first.get(KEEP)))
+    out = _restore(out, _map(first.get(KEEP)))
+    if "slaProperties" in out:  # another table's, kept by the first, is also written by its own
+        out["slaProperties"] = _dedup(_list(out["slaProperties"]))
+    return out
 
 
 def _object(data: dict[str, Any]) -> dict[str, Any]:
@@ -499,6 +505,9 @@ def _rule_in(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | None
     read = _rule_read(rule, column)
     if isinstance(read, dict):
         read.update({k: v for k, v in _customs(rule.get("customProperties")).items() if k.startswith("x-")})
+        kept = _diff(rule, _rule_out(read), (), ())  # dimension, severity, id...: written back as they were
+        if kept:
+            read[KEEP] = kept
     return read
 
 
@@ -651,7 +660,7 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
     top = _diff(doc, again, ("schema",), ())
     if top:
         data[KEEP] = top
-        conv.kept += [(k,) for k in top]
+        conv.kept += _paths(doc, top, ())
     if obj is None or index is None:
         return
     at: PathKey = ("schema", index)
@@ -661,7 +670,7 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
     kept = _diff(obj, regen_obj, ("properties",), at)
     if kept:
         schema[KEEP] = kept
-        conv.kept += [(*at, k) for k in kept]
+        conv.kept += _paths(obj, kept, at)
     by_name = {p.get("name"): p for p in _list(regen_obj.get("properties")) if isinstance(p, dict)}
     fields = schema["fields"]
     props = [(j, p) for j, p in enumerate(_list(obj.get("properties"))) if isinstance(p, dict)]
@@ -669,7 +678,24 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
         kept = _diff(p, by_name.get(f["name"], {}), (), (*at, "properties", j))
         if kept:
             f[KEEP] = kept
-            conv.kept += [(*at, "properties", j, k) for k in kept]
+            conv.kept += _paths(p, kept, (*at, "properties", j))
+
+
+def _paths(orig: dict[str, Any], kept: dict[str, Any], at: PathKey) -> list[PathKey]:
+    """Where the kept parts stand in the ODCS document: a key, or each kept item of a list we add to."""
+    out: list[PathKey] = []
+    for key, value in kept.items():
+        if key == DROP:
+            continue
+        if key in APPEND and isinstance(value, list):
+            out += [(*at, key, i) for i, item in enumerate(_list(orig.get(key))) if item in value]
+        elif key == "slaProperties":  # the ones we do not read
+            read = {p for r in SLA if r.ours for p in r.odcs} | {"datamesh"}
+            out += [(*at, key, i) for i, item in enumerate(_list(value))
+                    if not isinstance(item, dict) or item.get("property") not in read]
+        else:
+            out.append((*at, key))
+    return out
 
 
 def _diff(orig: dict[str, Any], regen: dict[str, Any], skip: tuple[str, ...], at: PathKey) -> dict[str, Any]:
@@ -684,11 +710,18 @@ def _diff(orig: dict[str, Any], regen: dict[str, Any], skip: tuple[str, ...], at
                 out[key] = extra
         elif key not in regen or regen[key] != value:
             out[key] = value
+    dropped = [k for k in regen if k not in orig and k not in skip]
+    if dropped:  # keys we would add (a v3.0 rule's metric, a logicalType): left out on the way back
+        out[DROP] = dropped
     return out
 
 
 def _restore(out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    for key in _list(kept.get(DROP)):
+        out.pop(key, None)
     for key, value in kept.items():
+        if key == DROP:
+            continue
         if key in APPEND and isinstance(value, list):
             out[key] = [*_list(out.get(key)), *value]
         else:

@@ -50,7 +50,7 @@ def kept_findings(doc: Document, conv: Converted, product: str) -> list[Finding]
     """One info finding per ODCS part with no counterpart: kept for the round trip, not used."""
     out = []
     for path in conv.kept:
-        if path[-1] in QUIET.get(len(path), ()):
+        if isinstance(path[-1], str) and path[-1] in QUIET.get(len(path), ()):
             continue
         out.append(Finding("odcs-kept", f"{_label(path)} has no counterpart in datamesh contracts: kept "
                            "unchanged (written back by convert), not checked", severity=Severity.INFO,

@@ -105,6 +105,11 @@ def test_check_and_bump_per_table(tmp_path: Path) -> None:
     after = path.read_text()
     assert after == edited.replace("version: 1.4.0", "version: 2.0.0")  # every other byte kept
     assert run_cli("check", "--base", "main", cwd=root).code == 0
+    git(root, "-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qam", "bump")
+    r = run_cli("catalog", "build", "--out", str(tmp_path / "site"), cwd=root)  # with the git history
+    assert r.code == 0, r.err + r.out
+    pages = [p.read_text() for p in (tmp_path / "site").rglob("*.html") if "order_lines" in p.name]
+    assert pages and any("1.4.0" in p and "2.0.0" in p for p in pages)
 
 
 def test_single_contract_commands_take_a_table(tmp_path: Path) -> None:
@@ -112,6 +117,9 @@ def test_single_contract_commands_take_a_table(tmp_path: Path) -> None:
     assert r.code == 2 and "--table" in r.err and "orders.order_lines" in r.err
     r = run_cli("dbt-schema", str(FULL), "--table", "order_lines")
     assert r.code == 0 and "name: order_lines" in r.out and "name: sku" in r.out
+    assert run_cli("lineage", "emit", str(FULL), "--print").code == 2
+    r = run_cli("lineage", "emit", str(FULL), "--print", "--table", "order_lines")
+    assert r.code == 0 and json.loads(r.out)[-1]["outputs"][0]["name"] == "orders.order_lines"
     r = run_cli("explain", str(FULL))
     assert r.code == 0 and "orders.order_lines" in r.out and "orders v1.4.0" in r.out
 
