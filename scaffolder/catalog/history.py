@@ -122,6 +122,7 @@ def _resolve(contract: Contract, versions: list[Version], blobs: list[bytes | No
     from scaffolder.contract.load import LoadError, load_text
     from scaffolder.contract.model import build
     from scaffolder.contract.semver import declared_bump, parse_version
+    from scaffolder.odcs.load import contract_documents
 
     loaded: list[Contract | None] = []
     for n, (v, blob) in enumerate(zip(versions, blobs, strict=True)):
@@ -130,8 +131,9 @@ def _resolve(contract: Contract, versions: list[Version], blobs: list[bytes | No
         if n == 0 and text is not None and text == contract.doc.text:
             c = contract  # the version in the work tree: already loaded, do not parse it again
         elif text is not None:
-            try:
-                c = build(load_text(text, v.path))
+            try:  # an ODCS file: the version of the same table (by name), else its first
+                docs = [build(d) for d in contract_documents(load_text(text, v.path))]
+                c = next((d for d in docs if d.name == contract.name), docs[0])
             except LoadError:
                 c = None
         v.invalid = c is None

@@ -28,6 +28,14 @@ class BumpError(ScaffolderError):
     """The version could not be rewritten safely (the file is left untouched)."""
 
 
+def contract_document(doc: Document) -> Document:
+    """The document our model reads: `doc`, or the first table of an ODCS file (whose `version`
+    every table shares, at the same place)."""
+    from scaffolder.odcs.load import contract_documents
+
+    return contract_documents(doc)[0]
+
+
 def replace_version(text: str, doc: Document, new_version: str) -> str:
     """`text` with only the characters of `metadata.version`'s value replaced."""
     old = doc.data.get("metadata", {}).get("version") if isinstance(doc.data.get("metadata"), dict) else None
@@ -45,7 +53,7 @@ def replace_version(text: str, doc: Document, new_version: str) -> str:
     lines[line - 1] = row[:start] + new_version + row[end:]
     new_text = "".join(lines)
     try:
-        check = load_text(new_text, doc.path)
+        check = contract_document(load_text(new_text, doc.path))
     except LoadError as exc:
         raise BumpError(f"{doc.path}: the edited file would not load ({exc}); left unchanged") from None
     if check.data.get("metadata", {}).get("version") != new_version:
@@ -61,7 +69,7 @@ def set_version(path: str | Path, new_version: str, mesh: Mesh | None = None) ->
     raw = p.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    new_text = replace_version(text, load_text(text, str(path)), new_version)
+    new_text = replace_version(text, contract_document(load_text(text, str(path))), new_version)
     result = validate_text(new_text, str(path), mesh)
     if not result.ok:
         first = next(f for f in result.findings if f.severity is Severity.ERROR)

@@ -96,6 +96,8 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
     fixes a broken contract must be able to merge. `base` names the old
     side's revision in messages ("main:").
     """
+    if any(side is not None and len(side.validation.each) > 1 for side in (old, new)):
+        return _compare_tables(old, new, mesh, today, base)
     overrides = mesh.rule_overrides
     errors: list[Finding] = []
     if new is not None and not new.valid:
@@ -146,6 +148,22 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
                            changes=changes, gate=result.findings, errors=_warnings(new),
                            required_bump=result.required, declared_bump=result.declared,
                            suggested_version=str(result.suggested) if result.suggested else None)]
+
+
+def _compare_tables(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date,
+                    base: str) -> list[ContractResult]:
+    """An ODCS file with several tables: each table is compared on its own, paired by name."""
+    def tables(side: Side | None) -> dict[str, Side]:
+        if side is None:
+            return {}
+        each = [dataclasses.replace(v, tables=[]) for v in side.validation.each]
+        return {(v.contract.name if v.contract else str(i)): Side(side.path, v) for i, v in enumerate(each)}
+
+    olds, news = tables(old), tables(new)
+    out: list[ContractResult] = []
+    for name in [*news, *(n for n in olds if n not in news)]:
+        out.extend(compare_sides(olds.get(name), news.get(name), mesh, today, base))
+    return out
 
 
 def _warnings(side: Side) -> list[Finding]:

@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "scaffolder.cli.catalog",
     "scaffolder.cli.new_domain",
     "scaffolder.cli.fleet",
+    "scaffolder.cli.odcs",
+    "scaffolder.cli.interop",
 ]
 
 

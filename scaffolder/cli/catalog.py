@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "facets. Sent with the openlineage-python client (HTTP) or appended to a file, one event a line.",
                        epilog="Exit codes: 0 sent, 1 the contract is invalid or the backend refused, 2 wrong usage.")
     em.add_argument("contract", metavar="CONTRACT")
+    em.add_argument("--table", metavar="NAME", default=None,
+                    help="an ODCS contract with several tables: the table (schema object) whose run it is")
     dest = em.add_mutually_exclusive_group()
     dest.add_argument("--url", help="the OpenLineage backend (e.g. http://localhost:5000; default: $OPENLINEAGE_URL); "
                       "the API key, if any, is read from $OPENLINEAGE_API_KEY")
@@ -126,7 +128,7 @@ def run_emit(args: argparse.Namespace) -> int:
     import os
 
     from scaffolder.catalog import openlineage as ol
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import pick_table, validate_file
     from scaffolder.errors import ScaffolderError, UsageError
     from scaffolder.report.output import dumps
 
@@ -156,7 +158,7 @@ def run_emit(args: argparse.Namespace) -> int:
         if not isinstance(report, dict) or not isinstance(report.get("ok"), bool):
             print(f"{args.health}:1:1: not a `scaffolder test --format json` report (no boolean `ok`)", file=sys.stderr)
             return 1
-    result = validate_file(args.contract)
+    result = pick_table(validate_file(args.contract), args.table)
     if not result.ok or result.contract is None:
         for f in result.findings:
             print(f.text(), file=sys.stderr)

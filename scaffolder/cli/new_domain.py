@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="compare this schema.yml with the contract instead of printing one")
     d.add_argument("--model", metavar="NAME", default=None,
                    help="dbt model name (default: the product, the part of metadata.name after the domain)")
+    d.add_argument("--table", metavar="NAME", default=None,
+                   help="an ODCS contract with several tables: the table (schema object) to use")
     add_format(d, "text", "json", "github")
     d.set_defaults(run=run_dbt_schema)
 
@@ -163,7 +165,7 @@ def run_new_domain(args: argparse.Namespace) -> int:
 
 def run_dbt_schema(args: argparse.Namespace) -> int:
     from scaffolder.contract.load import LoadError, load_file
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import pick_table, validate_file
     from scaffolder.errors import UsageError
     from scaffolder.report.annotations import annotation
     from scaffolder.report.output import dumps
@@ -172,7 +174,7 @@ def run_dbt_schema(args: argparse.Namespace) -> int:
     for path in filter(None, (args.contract, args.check)):
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such file")
-    result = validate_file(args.contract)
+    result = pick_table(validate_file(args.contract), args.table)
     if result.contract is None or not result.ok:
         findings = result.findings
     elif args.check is None:

@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("contract", metavar="CONTRACT", help="the contract file")
     p.add_argument("--data", "-d", metavar="SOURCE",
                    help="the data to check (with --print-sql: the table name the statements read)")
+    p.add_argument("--table", metavar="NAME", default=None,
+                   help="an ODCS contract with several tables: the table (schema object) to check")
     p.add_argument("--source-format", choices=SOURCE_FORMATS, default=None,
                    help="read SOURCE as this format (default: from the extension or folder layout)")
     p.add_argument("--now", metavar="TS", default=None,
@@ -56,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_test(args: argparse.Namespace) -> int:
     from scaffolder.checks.results import render_markdown, render_text
     from scaffolder.checks.run import parse_now, run_checks
-    from scaffolder.contract.validate import validate_file
+    from scaffolder.contract.validate import pick_table, validate_file
     from scaffolder.errors import UsageError
     from scaffolder.report.output import dumps, interactive
 
@@ -68,7 +70,7 @@ def run_test(args: argparse.Namespace) -> int:
         now = parse_now(args.now) if args.now else None
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    validation = validate_file(args.contract)
+    validation = pick_table(validate_file(args.contract), args.table)
     if not validation.ok or validation.contract is None:
         if args.format == "json":
             print(dumps(validation.to_json()))

@@ -31,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(run=run_explain)
 
     s = sub.add_parser("schema", help="print the contract's JSON Schema (for editors)")
-    s.add_argument("--mesh", action="store_true", help="print the schema of mesh.yaml instead")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--mesh", action="store_true", help="print the schema of mesh.yaml instead")
+    which.add_argument("--odcs", action="store_true",
+                       help="print the ODCS v3 schema (from the open-data-contract-standard package) instead")
     s.set_defaults(run=run_schema)
 
 
@@ -63,12 +66,18 @@ def run_explain(args: argparse.Namespace) -> int:
 
     if not Path(args.path).is_file():
         raise UsageError(f"{args.path}: no such file")
-    result = validate_file(args.path)
-    for f in result.findings:
-        print(f.text())
-    if result.contract is None or not result.ok:
+    tables = validate_file(args.path).each  # an ODCS file with several tables: each on its own
+    for result in tables:
+        for f in result.findings:
+            print(f.text())
+    if any(r.contract is None or not r.ok for r in tables):
         return 1
-    print(dumps(explain_json(result.contract)) if args.format == "json" else explain(result.contract))
+    contracts = [r.contract for r in tables if r.contract is not None]
+    if args.format == "json":
+        out = [explain_json(c) for c in contracts]
+        print(dumps(out[0] if len(out) == 1 else out))
+    else:
+        print("\n\n".join(explain(c) for c in contracts))
     return 0
 
 
@@ -77,5 +86,10 @@ def run_schema(args: argparse.Namespace) -> int:
 
     from scaffolder.contract.schema import load_schema
 
+    if args.odcs:
+        from scaffolder.odcs.schema import schema_text
+
+        print(schema_text(), end="" if schema_text().endswith("\n") else "\n")
+        return 0
     print(json.dumps(load_schema("mesh_schema.json" if args.mesh else "schema.json"), indent=2))
     return 0

@@ -18,7 +18,7 @@ from scaffolder.contract.paths import display
 from scaffolder.report.finding import Finding, Location
 
 MESH_FILE = "mesh.yaml"
-DEFAULT_GLOBS = ["**/data-product-contract.yaml", "**/*.contract.yaml"]
+DEFAULT_GLOBS = ["**/data-product-contract.yaml", "**/*.contract.yaml", "**/*.odcs.yaml"]
 
 
 @dataclass

@@ -45,5 +45,5 @@ def validation_text(mesh: Mesh, results: list[Validation], files: list[Path]) ->
                      + (f"; {', '.join(bad)} {counts}" if bad else ""))
     else:
         verdict = "all valid" if validation_ok(mesh, results) else ", ".join(bad)
-        lines.append(f"{plural(len(files), 'contract')} checked: {verdict} {counts}")
+        lines.append(f"{plural(len(results), 'contract')} checked: {verdict} {counts}")
     return "\n".join(lines)

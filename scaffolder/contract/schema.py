@@ -29,9 +29,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
-    from jsonschema.validators import extend
 
-    return extend(Draft202012Validator, {"pattern": _ecma_pattern})(load_schema(name))
+    return ecma_validator(Draft202012Validator, load_schema(name))
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
@@ -54,14 +53,31 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
 
 
-def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA) -> list[Finding]:
-    """Every error in `doc` against the packaged schema named `schema`, located at the YAML node it concerns."""
-    validator = _validator(schema)
-    findings: dict[tuple[str, str, Any], Finding] = {}  # jsonschema says `required` once per missing key
-    for error in validator.iter_errors(doc.data):
-        for f in _to_findings(doc, error):
-            findings.setdefault((f.rule, f.message, f.location), f)
-    return list(findings.values())
+def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA, validator: Any = None,
+                       errors: Any = None) -> list[Finding]:
+    """Every error in `doc` against the packaged schema named `schema` (or a ready `validator`, e.g.
+    ODCS's, and the `errors` it found, when the caller sifted them), located at the YAML node it concerns.
+
+    A finding reported twice (jsonschema says `required` once per missing key; a composed schema
+    once per branch) is reported once.
+    """
+    validator = validator or _validator(schema)
+    findings: list[Finding] = []
+    seen: set[tuple[Any, ...]] = set()
+    for error in validator.iter_errors(doc.data) if errors is None else errors:
+        for f in _to_findings(doc, error, validator.schema):
+            key = (f.location.line, f.location.col, f.rule, f.message.split(" (known keys")[0])
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
+    return findings
+
+
+def ecma_validator(cls: Any, schema: dict[str, Any]) -> Any:
+    """A jsonschema validator class `cls` for `schema`, reading `pattern` as ECMA-262 does."""
+    from jsonschema.validators import extend
+
+    return extend(cls, {"pattern": _ecma_pattern})(schema)
 
 
 def _label(path: tuple[Any, ...]) -> str:
@@ -71,25 +87,40 @@ def _label(path: tuple[Any, ...]) -> str:
     return out or "document"
 
 
-def _known_keys(schema: dict[str, Any]) -> list[str]:
-    return sorted(schema.get("properties", {}))
+def _known_keys(schema: dict[str, Any], root: dict[str, Any] | None = None, depth: int = 0) -> list[str]:
+    """Keys a schema object names, through `$ref`, `allOf` and `if`/`then` (ODCS composes its objects)."""
+    keys = set(schema.get("properties", {}))
+    if root is not None and depth < 8:
+        ref = schema.get("$ref")
+        subs = [*schema.get("allOf", []), *([schema["then"]] if isinstance(schema.get("then"), dict) else [])]
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            subs.append(target)
+        for sub in subs:
+            if isinstance(sub, dict):
+                keys.update(_known_keys(sub, root, depth + 1))
+    return sorted(keys)
 
 
-def _to_findings(doc: Document, error: Any) -> list[Finding]:
+def _to_findings(doc: Document, error: Any, root: dict[str, Any] | None = None) -> list[Finding]:
     path = tuple(error.absolute_path)
     where = _label(path)
     keyword = error.validator
     sub = error.schema if isinstance(error.schema, dict) else {}
-    if keyword == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(sub.get("properties", {}))
+    if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
+        known = _known_keys(sub, root if keyword == "unevaluatedProperties" else None)
+        allowed = set(known)
         patterns = [re.compile(p) for p in sub.get("patternProperties", {})]
         out = []
         for key in error.instance:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
-            hint = difflib.get_close_matches(key, _known_keys(sub), n=1, cutoff=0.6)
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             msg = f"unknown key {key!r} in {where}"
-            msg += f"; did you mean {hint[0]!r}?" if hint else f" (known keys: {', '.join(_known_keys(sub))}; use an x- prefix for extensions)"
+            extra = "; use an x- prefix for extensions" if keyword == "additionalProperties" else ""
+            msg += f"; did you mean {hint[0]!r}?" if hint else f" (known keys: {', '.join(known)}{extra})"
             out.append(Finding("unknown-key", msg, location=doc.location((*path, key), key=True)))
         return out
     if keyword == "required":

@@ -23,6 +23,13 @@ class Validation:
     path: str
     contract: Contract | None
     findings: list[Finding] = field(default_factory=list)
+    # an ODCS file with several `schema` objects: one Validation per table, this one first
+    tables: list[Validation] = field(default_factory=list)
+
+    @property
+    def each(self) -> list[Validation]:
+        """Every contract the file holds: itself, or each table of a multi-table ODCS file."""
+        return self.tables or [self]
 
     @property
     def ok(self) -> bool:
@@ -54,6 +61,16 @@ def _within(json_path: str | None, prefixes: set[str]) -> bool:
 
 
 def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
+    """The file's Validation; for an ODCS file with several tables, the first, with `tables` set."""
+    from scaffolder.odcs.detect import is_odcs
+
+    if is_odcs(doc.data):
+        from scaffolder.odcs.load import validate_odcs
+
+        tables = validate_odcs(doc, mesh)
+        if len(tables) > 1:
+            tables[0].tables = tables
+        return tables[0]
     structural = validate_structure(doc)
     contract = build(doc)
     # A missing key leaves its parent usable; any other structural error spoils its subtree.
@@ -77,7 +94,8 @@ PARALLEL_FROM = 64  # below this, starting worker processes costs more than it s
 
 
 def validate_files(files: list[Path], mesh: Mesh | None = None, within: Path | None = None) -> list[Validation]:
-    """validate_file for each of `files`, in order; on every core (up to 8) from PARALLEL_FROM files.
+    """validate_file for each of `files`, in order (each table of an ODCS file on its own); on every
+    core (up to 8) from PARALLEL_FROM files.
 
     YAML parsing with positions is pure Python and CPU-bound, so a large mesh
     is validated in forked worker processes (where fork exists).
@@ -86,16 +104,17 @@ def validate_files(files: list[Path], mesh: Mesh | None = None, within: Path | N
 
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [validate_file(f, mesh, within) for f in files]
+        return [v for f in files for v in validate_file(f, mesh, within).each]
     import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [validate_file(f, mesh, within) for f in files]
+        return [v for f in files for v in validate_file(f, mesh, within).each]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(functools.partial(validate_file, mesh=mesh, within=within), files,
-                             chunksize=max(1, len(files) // (workers * 4))))
+        done = pool.map(functools.partial(validate_file, mesh=mesh, within=within), files,
+                        chunksize=max(1, len(files) // (workers * 4)))
+        return [v for result in done for v in result.each]
 
 
 def validate_text(text: str, path: str = "<input>", mesh: Mesh | None = None) -> Validation:
@@ -104,6 +123,23 @@ def validate_text(text: str, path: str = "<input>", mesh: Mesh | None = None) ->
     except LoadError as exc:
         return Validation(path, None, exc.findings)
     return validate_document(doc, mesh)
+
+
+def pick_table(validation: Validation, table: str | None) -> Validation:
+    """The one contract a single-contract command works on: the file's, or the ODCS table named
+    by `table` (its `schema` object name, or the contract name); several tables need a name."""
+    from scaffolder.errors import UsageError
+
+    each = validation.each
+    if table is None:
+        if len(each) > 1:
+            names = ", ".join(v.contract.name for v in each if v.contract)
+            raise UsageError(f"{validation.path} holds {len(each)} tables ({names}): name one with --table")
+        return validation
+    for v in each:
+        if v.contract and table in (v.contract.name, v.contract.product):
+            return v
+    raise UsageError(f"{validation.path}: no table {table!r}")
 
 
 def load_contract(path: str | Path, mesh: Mesh | None = None) -> Contract:
