@@ -107,9 +107,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from scaffolder.changes.check import check_changes
-    from scaffolder.report.redact import redact
-
     from scaffolder.policy.mesh_policies import attach
+    from scaffolder.report.redact import redact
 
     mesh = attach(mesh_from_args(args), "check", args.label)
     report = check_changes(root_from_args(args), args.base, args.head, mesh,

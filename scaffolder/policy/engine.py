@@ -34,6 +34,10 @@ _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|#[^\n]*')
 # rego-cpp 1.5 crashes the process on `with input as X` when the rule calls a built-in, and on
 # `with input.k as input...`; `with input.k as value` (a key at a time) works.
 _WITH_INPUT_REF = re.compile(r"\bwith\s+input(?:\s+as\b|\.[\w.]+\s+as\s+input\b)")
+# rego-cpp 1.5 silently ignores `with x as r` when r is a rule (not a local variable or a literal).
+_WITH_VALUE = re.compile(r"\bwith\s+[\w.\[\]\"]+\s+as\s+([A-Za-z_][\w.]*)(?!\s*\()")
+_TOP_NAME = re.compile(r"^([A-Za-z_]\w*)\b", re.M)
+_IMPORT = re.compile(r"^import\s+([\w.]+)(?:\s+as\s+(\w+))?", re.M)
 _ERROR = re.compile(r"\(error (\d+):")
 _ERRORMSG = re.compile(r"\(errormsg (\d+):")
 
@@ -93,6 +97,15 @@ def check_sandbox(name: str, source: str) -> None:
                           "Rego engine (rego-cpp): replace one key at a time, with a literal or a variable, "
                           "e.g. `deny with input.contract as c`",
                           name, *_line_col(blanked, hit.start()), "unsupported")
+
+    rules = {m.group(1) for m in _TOP_NAME.finditer(blanked)} - {"package", "import", "default"}
+    rules |= {m.group(2) or m.group(1).rsplit(".", 1)[-1] for m in _IMPORT.finditer(blanked)} | {"data"}
+    for hit in _WITH_VALUE.finditer(blanked):
+        if hit.group(1).split(".")[0] in rules:
+            raise PolicyError(f"`with ... as {hit.group(1)}`: the Rego engine (rego-cpp) ignores a rule "
+                              "used as a `with` value; bind it to a local variable first "
+                              f"(`c := {hit.group(1)}; ... with input.contract as c`)",
+                              name, *_line_col(blanked, hit.start(1)), "unsupported")
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
