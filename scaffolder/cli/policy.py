@@ -45,6 +45,6 @@ def run_test(args: argparse.Namespace) -> int:
         for r in results:
             print(r.text())
         print(f"{counts['pass']}/{len(results)} tests passed"
-              + "".join(f", {counts[s]} {'failed' if s == 'fail' else 'errors'}" for s in ("fail", "error")
+              + "".join(f", {counts[s]} {'failed' if s == 'fail' else 'errored'}" for s in ("fail", "error")
                         if counts[s]))
     return 2 if counts["error"] else 1 if counts["fail"] else 0

@@ -171,11 +171,18 @@ class Engine:
         """Every result of `query`: the first expression's value per result."""
         from regopy.rego_shared import rego_query
 
-        return self._run(lambda: rego_query(self._rego._impl, query), query, input)
+        def call() -> Any:
+            with _quiet_stdout():  # rego-cpp prints compile errors found at query time
+                return rego_query(self._rego._impl, query)
+
+        return self._run(call, query, input)
 
     def prepare(self, query: str) -> Prepared:
         """`query` compiled once (a rego-cpp bundle), for many inputs: much cheaper per call."""
         regopy = _regopy()
+        # Compile errors first, through a plain query: rego-cpp 1.5 reports them there, but
+        # crashes when a bundle holding them is queried.
+        self.query_all(query, {})
         try:
             with _quiet_stdout():
                 bundle = self._rego.build(query)

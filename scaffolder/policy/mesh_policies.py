@@ -139,7 +139,12 @@ class MeshPolicies:
         key = hash((tuple(sorted(self.modules.items())), tuple(r.id for r in self.rules)))
         if key not in _COMPILED:
             engine = Engine(self.modules)
-            query = engine.prepare(f"[{', '.join(r.ref for r in self.rules)}]") if self.rules else None
+            try:
+                query = engine.prepare(f"[{', '.join(r.ref for r in self.rules)}]") if self.rules else None
+            except PolicyError:
+                for rule in self.rules:  # rule by rule, to locate the error at the rule that has it
+                    engine.query(rule.ref, {})
+                raise
             _COMPILED[key] = (engine, query)
         return _COMPILED[key]
 
