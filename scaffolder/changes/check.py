@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from scaffolder.changes.diff import diff_contracts, resolve_mode
 from scaffolder.changes.exceptions import apply_exceptions, check_overrides, load_exceptions
@@ -22,7 +24,8 @@ from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.contract.load import MAX_BYTES, LoadError, decode, read_bytes
 from scaffolder.contract.model import Contract
 from scaffolder.contract.policy import Mesh
-from scaffolder.contract.validate import Validation, validate_file, validate_text
+from scaffolder.contract.validate import Validation, validate_text
+from scaffolder.errors import UsageError
 from scaffolder.report.finding import Finding, Location, Severity
 from scaffolder.vcs.git import FILE_MODES, SYMLINK_MODE, Blob, Git
 
@@ -78,10 +81,6 @@ def side_from_disk(root: Path, rel: str, mesh: Mesh | None) -> Side | None:
 
 def _refused(path: str, rule: str, message: str) -> Side:
     return Side(path, Validation(path, None, [Finding(rule, message, location=Location(path, 1, 1, "$"))]))
-
-
-def side_from_file(path: str | Path, mesh: Mesh | None) -> Side:
-    return Side(str(path), validate_file(path, mesh))
 
 
 def _as_base_warning(f: Finding) -> Finding:
@@ -188,11 +187,48 @@ def finish(report: ChangeReport, mesh: Mesh, today: dt.date, *, scope: set[str] 
     return report
 
 
+STDIN = "-"
+
+
+def side_from_arg(arg: str, mesh: Mesh | None, stdin: BinaryIO | None = None) -> Side:
+    """A version named on the command line: `-` is standard input (shown as `<stdin>`), and a
+    pipe such as `<(git show main:FILE)` is read as a stream, shown by the path given."""
+    if arg == STDIN:
+        raw = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
+        return side_from_bytes(raw, "<stdin>", mesh)
+    try:
+        raw = read_bytes(arg, pipes=True)
+    except LoadError as exc:
+        return Side(arg, Validation(arg, None, exc.findings))
+    return side_from_bytes(raw, arg, mesh)
+
+
+def _not_a_contract(side: Side) -> str | None:
+    """Why a file named to `diff` is no contract at all (mesh.yaml, a dbt schema): no metadata, no spec."""
+    c = side.validation.contract
+    if c is None or "metadata" in c.doc.data or "spec" in c.doc.data:
+        return None
+    kind = c.doc.data.get("kind")
+    what = f"a {kind} file" if isinstance(kind, str) and kind else "a YAML file"
+    return (f"{side.path}: {what}, not a data product contract (no metadata, no spec); "
+            "`diff` compares two versions of one contract")
+
+
 def compare_files(old_path: str | Path, new_path: str | Path, mesh: Mesh, today: dt.date,
-                  fail_on: str = "bump") -> ChangeReport:
-    """`scaffolder diff OLD NEW`: two files, the same report shape as `check`."""
-    old = side_from_file(old_path, None)
-    new = side_from_file(new_path, mesh)
+                  fail_on: str = "bump", stdin: BinaryIO | None = None) -> ChangeReport:
+    """`scaffolder diff OLD NEW`: two versions (files, pipes, or `-` for stdin), the shape of `check`'s report.
+
+    A side that is no contract at all is a UsageError: comparing mesh.yaml with a
+    contract has no meaningful answer, and a pass would be a wrong one.
+    """
+    if str(old_path) == STDIN and str(new_path) == STDIN:
+        raise UsageError("OLD and NEW cannot both be `-` (standard input can be read once)")
+    old = side_from_arg(str(old_path), None, stdin)
+    new = side_from_arg(str(new_path), mesh, stdin)
+    for side in (old, new):
+        reason = _not_a_contract(side)
+        if reason:
+            raise UsageError(reason)
     results = compare_sides(old, new, mesh, today)
     for r in results:  # two files named on the command line are one contract's versions, not a move
         if r.status == "renamed":

@@ -76,15 +76,19 @@ def file_list(files: list[str]) -> str:
     return "[" + ", ".join(literal(f) for f in files) + "]"
 
 
-def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: list[str] | None = None) -> Source:
+def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: list[str] | None = None,
+                lock: bool = True) -> Source:
     """Create the view `RELATION` over SOURCE in `con`.
 
     `text_columns` are read as VARCHAR from CSV (contract strings): the sniffer
     would otherwise turn `007` into the integer 7. Afterwards `con` can read
-    only this source's files and its configuration is locked (checks.sandbox).
+    only this source's files and its configuration is locked (checks.sandbox);
+    `lock=False` leaves the lock to the caller, which must take it before it
+    queries the data (run_checks first sets what the planned checks need).
     """
     source = _open(con, text, fmt, text_columns or [])
-    sandbox.lock(con)
+    if lock:
+        sandbox.lock(con)
     return source
 
 

@@ -36,8 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("diff", help="compare two versions of a contract and apply the semver gate",
                        description="Compare OLD and NEW (two contract files): every change with its rule id, "
                        "the bump it requires, its line and JSON path, then the semver gate on metadata.version.")
-    d.add_argument("old", metavar="OLD")
-    d.add_argument("new", metavar="NEW")
+    d.add_argument("old", metavar="OLD", help="the old version: a file, `-` for standard input, "
+                   "or a pipe such as <(git show main:FILE)")
+    d.add_argument("new", metavar="NEW", help="the new version (the same forms as OLD)")
     add_format(d, *REPORT_FORMATS)
     _gate_options(d)
     d.set_defaults(run=run_diff)
@@ -98,8 +99,10 @@ def run_diff(args: argparse.Namespace) -> int:
     from scaffolder.errors import UsageError
 
     for p in (args.old, args.new):
-        if not Path(p).is_file():
+        if p != "-" and not Path(p).exists():
             raise UsageError(f"{p}: no such file")
+        if p != "-" and Path(p).is_dir():
+            raise UsageError(f"{p}: a folder; `diff` compares two contract files (`-` reads standard input)")
     report = compare_files(args.old, args.new, mesh_from_args(args), _today(args), fail_on=args.fail_on)
     print(_render(report, args.format))
     return 0 if report.ok else 1

@@ -82,12 +82,13 @@ def read_text(path: str | Path, within: Path | None = None) -> str:
     return decode(str(path), read_bytes(path, within))
 
 
-def read_bytes(path: str | Path, within: Path | None = None) -> bytes:
+def read_bytes(path: str | Path, within: Path | None = None, *, pipes: bool = False) -> bytes:
     """A contract file's bytes, never more than MAX_BYTES read, and only from a regular file.
 
     With `within` (the mesh or repository root), a path under that folder that
     leads outside it through a symbolic link is refused unread: a contract-named
     link in a pull request must not make us quote a file of the machine running us.
+    With `pipes`, a pipe the user named is read too (`<(git show main:FILE)`).
     """
     import stat
 
@@ -99,6 +100,9 @@ def read_bytes(path: str | Path, within: Path | None = None) -> bytes:
         with os.fdopen(os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
                        "rb") as fh:
             st = os.fstat(fh.fileno())
+            if pipes and stat.S_ISFIFO(st.st_mode):
+                os.set_blocking(fh.fileno(), True)  # wait for the writer, as `cat` would
+                return fh.read(MAX_BYTES + 1)  # decode() refuses more than MAX_BYTES
             if not stat.S_ISREG(st.st_mode):
                 raise _fail(str(path), "file-unreadable", "not a regular file")
             if st.st_size > MAX_BYTES:

@@ -57,10 +57,11 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
 def validate_structure(doc: Document, schema: str = CONTRACT_SCHEMA) -> list[Finding]:
     """Every error in `doc` against the packaged schema named `schema`, located at the YAML node it concerns."""
     validator = _validator(schema)
-    findings: list[Finding] = []
+    findings: dict[tuple[str, str, Any], Finding] = {}  # jsonschema says `required` once per missing key
     for error in validator.iter_errors(doc.data):
-        findings.extend(_to_findings(doc, error))
-    return findings
+        for f in _to_findings(doc, error):
+            findings.setdefault((f.rule, f.message, f.location), f)
+    return list(findings.values())
 
 
 def _label(path: tuple[Any, ...]) -> str:

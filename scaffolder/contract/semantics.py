@@ -11,6 +11,7 @@ import difflib
 import functools
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -229,6 +230,9 @@ def _bound_order(c: Contract) -> Iterator[Problem]:
                           _cpath(f, "min_length"))
 
 
+_REGEX_LOCK = threading.Lock()
+
+
 @functools.cache
 def _regex_engine(pid: int) -> Any:
     """An in-memory DuckDB connection: the engine that runs the checks parses their regexes.
@@ -249,7 +253,8 @@ def regex_problem(pattern: str) -> str | None:
     import duckdb
 
     try:
-        _regex_engine(os.getpid()).execute("SELECT regexp_matches('', $1)", [pattern]).fetchone()
+        with _REGEX_LOCK:  # one connection per process: never used by two threads at once
+            _regex_engine(os.getpid()).execute("SELECT regexp_matches('', $1)", [pattern]).fetchone()
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ").strip()
         hint = " (RE2 has no lookaround, backreferences or atomic groups)" if _PERL_ONLY.search(reason) else ""

@@ -24,6 +24,7 @@ from scaffolder.report.impact import find_impact, impact_markdown
 from scaffolder.report.markdown import Verdict, code, render_markdown
 from scaffolder.report.output import dumps
 from scaffolder.report.redact import redact
+from scaffolder.report.words import plural
 
 
 @dataclass
@@ -90,8 +91,7 @@ def _data_verdict(data_reports: list[Any]) -> Verdict | None:
         return None
     bad = [r for r in data_reports if not r.ok]
     if not bad:
-        n = len(data_reports)
-        return Verdict("Data checks", True, f"{n} product{'s' if n != 1 else ''} checked")
+        return Verdict("Data checks", True, f"{plural(len(data_reports), 'product')} checked")
     detail = ", ".join(f"{len(r.failed)} of {len(r.checks)} failed for {code(r.product)}" for r in bad)
     return Verdict("Data checks", False, detail)
 

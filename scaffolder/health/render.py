@@ -31,7 +31,10 @@ def stamp(epoch: float | None) -> str:
 
 
 def budget(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    """Error budget left as a share; once overspent, how many budgets were spent (easier to read)."""
+    if value is None:
+        return "n/a"
+    return f"{value * 100:.1f}%" if value >= 0 else f"overspent ({1 - value:.1f}× the budget)"
 
 
 def _row(h: ProductHealth) -> tuple[str, ...]:

@@ -54,17 +54,27 @@ class Verdict:
     detail: str
 
 
-def _contract_verdict(report: ChangeReport) -> str:
+def _changed(report: ChangeReport) -> str:
     n = len(report.contracts)
-    if n == 0:
+    return f"{n} contract{'s' if n != 1 else ''} changed"
+
+
+def _contract_failure(report: ChangeReport) -> str:
+    failing = sum(not c.ok for c in report.contracts)
+    return f"{_changed(report)}, {failing} failing; required bump **{report.required_bump}**"
+
+
+def _contract_verdict(report: ChangeReport) -> str:
+    if not report.contracts:
         return "✅ **No contract changed.**"
     failing = [c for c in report.contracts if not c.ok]
-    word = f"{n} contract{'s' if n != 1 else ''} changed"
     if report.ok and not failing:
-        return f"✅ **Contract check passed**: {word}; required bump **{report.required_bump}**, every version says so."
+        return (f"✅ **Contract check passed**: {_changed(report)}; required bump **{report.required_bump}**, "
+                "every version says so.")
     if report.ok:
-        return f"⚠️ **Contract check found problems** ({word}, {len(failing)} failing) but does not fail (`--fail-on never`)."
-    return f"❌ **Contract check failed**: {word}, {len(failing)} failing; required bump **{report.required_bump}**."
+        return (f"⚠️ **Contract check found problems** ({_changed(report)}, {len(failing)} failing) "
+                "but does not fail (`--fail-on never`).")
+    return f"❌ **Contract check failed**: {_contract_failure(report)}."
 
 
 def verdict(report: ChangeReport, others: Sequence[Verdict] = ()) -> str:
@@ -73,14 +83,14 @@ def verdict(report: ChangeReport, others: Sequence[Verdict] = ()) -> str:
     failing = [o for o in others if not o.ok]
     if not failing:
         return " ".join([contract, *(f"✅ **{o.name} passed**: {o.detail}." for o in others)])
+    problems = "; ".join(o.detail for o in failing)
     if report.fail_on == "never":
-        return (f"⚠️ **{_names(failing)} found problems** ({'; '.join(o.detail for o in failing)}) "
-                f"but do not fail (`--fail-on never`). {_plain(contract)}")
-    if contract.startswith("❌"):
+        return (f"⚠️ **{_names(failing)} found problems** ({problems}) but do not fail (`--fail-on never`). "
+                f"{_plain(contract)}")
+    if not report.ok:
         names = _names([Verdict("Contract check", False, ""), *failing])
-        detail = "; ".join([contract.split("**: ", 1)[1].rstrip("."), *(o.detail for o in failing)])
-        return f"❌ **{names} failed**: {detail}."
-    return f"❌ **{_names(failing)} failed**: {'; '.join(o.detail for o in failing)}. {_plain(contract)}"
+        return f"❌ **{names} failed**: {_contract_failure(report)}; {problems}."
+    return f"❌ **{_names(failing)} failed**: {problems}. {_plain(contract)}"
 
 
 def _names(parts: Sequence[Verdict]) -> str:

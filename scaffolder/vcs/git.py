@@ -12,6 +12,7 @@ by a `rev:path` line: one odd path cannot shift the answers for the others.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ class GitError(UsageError):
     """git could not answer: not a repository, unknown ref, missing history."""
 
 
-NO_OID = "0" * 40
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids: all a batch request may hold
 FILE_MODES = ("100644", "100755")
 SYMLINK_MODE = "120000"
 
@@ -63,7 +64,8 @@ def parse_raw(tokens: list[str], i: int) -> tuple[FileChange, int]:
     """The `--raw -z` record at tokens[i] (`:oldmode newmode oldoid newoid STATUS`, then its paths)."""
     old_mode, new_mode, old_oid, new_oid, status = tokens[i].lstrip("\n").lstrip(":").split()
     kind = status[0]
-    oid = {"old_mode": old_mode, "new_mode": new_mode, "old_oid": old_oid, "new_oid": "" if new_oid == NO_OID else new_oid}
+    unhashed = not new_oid.strip("0")  # all zeros (40 or 64): a working-tree file git did not hash
+    oid = {"old_mode": old_mode, "new_mode": new_mode, "old_oid": old_oid, "new_oid": "" if unhashed else new_oid}
     if kind in "RC":
         old, new = tokens[i + 1], tokens[i + 2]
         if kind == "C":  # a copy starts a new file: nothing was at its path before
@@ -214,7 +216,7 @@ class Git:
         Sizes come first (`--batch-check`), so a huge object is never read into memory.
         Requests are object ids, one per line: nothing a path holds can reach this protocol.
         """
-        unique = list(dict.fromkeys(o for o in oids if o and o != NO_OID))
+        unique = list(dict.fromkeys(o for o in oids if o and o.strip("0") and _HEX.fullmatch(o)))
         if not unique:
             return {}
         sizes: dict[str, int] = {}

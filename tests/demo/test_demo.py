@@ -32,7 +32,12 @@ def test_demo_runs_the_whole_flow(tmp_path):
     (orders,) = report["contracts"]
     assert orders["required_bump"] == "major" and orders["declared_bump"] == "patch"
     assert "billing.billing_events" in {i["name"] for i in report["impact"]["orders.order_events"]}
-    assert "version-bump-too-small" in (root / "pr-report.md").read_text()
+    pr_md = (root / "pr-report.md").read_text()
+    assert "version-bump-too-small" in pr_md
+    # one heading per product's data checks (there was an extra `### Data checks` above it)
+    assert "### Data checks\n" not in pr_md and pr_md.count("Data checks: `orders.order_events`") == 1
+    headline = pr_md.split("## Data contract changes\n\n", 1)[1].splitlines()[0]
+    assert headline.startswith("❌ **Contract check failed**"), headline
     contract = (mesh / "domains/orders/data-product-contract.yaml").read_text()
     assert "version: 2.0.0" in contract and "name: amount" not in contract
     # 5: the fleet put each domain's update on its own branch; main got it only by the branch
