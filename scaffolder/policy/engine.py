@@ -217,7 +217,12 @@ class Engine:
         if text.startswith("(error"):
             _name, _offset, message = _parse_error(text)
             raise self._runtime_error([message or text], query)
-        out = json.loads(text)
+        try:
+            out = json.loads(text)
+        except json.JSONDecodeError:
+            raise self._runtime_error(["the Rego engine (rego-cpp) returned malformed JSON; a known cause "
+                                       "is sprintf(\"%s\") of a computed string: join with concat instead"],
+                                      query) from None
         results = out if isinstance(out, list) else [out]
         return [r["expressions"][0] for r in results if r.get("expressions")]
 

@@ -79,3 +79,12 @@ def test_no_file_or_environment_access(monkeypatch, tmp_path):
     for name in ("io.read_file", "file.read", "os.getenv", "opa.env"):
         assert not rego.is_builtin(name)
     assert engine.query("data.p", {}) == {}
+
+
+def test_malformed_engine_output_is_a_located_error_not_a_crash():
+    """rego-cpp 1.5 leaves quotes unescaped for sprintf("%s") of a computed string in a set rule."""
+    source = 'package p\n\nallowed := {"b", "a"}\n\nx contains sprintf("one of %s", [concat(", ", sort(allowed))]) if true\n'
+    with pytest.raises(PolicyError) as err:
+        evaluate({"p.rego": source}, {}, "data.p.x")
+    assert (err.value.location.line, err.value.code) == (5, "runtime")
+    assert "concat" in str(err.value)
