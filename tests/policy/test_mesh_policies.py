@@ -195,3 +195,21 @@ def test_label_gate_in_ci_reads_the_pr_labels(tmp_path):
         labelled = run_cli("ci", "--comment", "off", cwd=root,
                            env=ci_env(root, gh, tmp_path, labels=["privacy-approved"]))
         assert labelled.code == 0, labelled.out + labelled.err
+
+
+def test_policies_travel_to_validate_worker_processes(tmp_path, monkeypatch):
+    """validate_files forks workers for large meshes: the compiled policies are rebuilt there."""
+    from scaffolder.contract import validate as validate_mod
+    from scaffolder.contract.policy import load_mesh
+    from scaffolder.policy.mesh_policies import attach
+
+    root = mesh(tmp_path, ("policies/fields.rego", RULES))
+    for i in range(3):
+        (root / f"domains/d{i}").mkdir()
+        (root / f"domains/d{i}/data-product-contract.yaml").write_text(
+            edit(BASE, ("name: orders.order_events", f"name: d{i}.events"), ("domain: orders", f"domain: d{i}")))
+    monkeypatch.setattr(validate_mod, "PARALLEL_FROM", 2)
+    m = attach(load_mesh(root))
+    files = sorted(root.glob("domains/*/data-product-contract.yaml"))
+    results = validate_mod.validate_files(files, m, within=root)
+    assert [sum(f.rule == "policy:mesh.fields.deny" for f in r.findings) for r in results] == [1, 1, 1, 1]
