@@ -223,7 +223,12 @@ def load(mesh: Mesh, event: str = "validate", labels: tuple[str, ...] = ()) -> M
     """The mesh's policies, compiled; None when the mesh has none. Raises PolicyError (exit 2)."""
     from scaffolder.policy.inputs import mesh_input
 
-    modules = find_modules(mesh.root / mesh.rego, mesh.root)
+    folder = mesh.root / mesh.rego
+    if not folder.resolve().is_relative_to(mesh.root.resolve()):
+        line, col = mesh.doc.pos(("policy", "rego")) if mesh.doc is not None else (None, None)
+        raise PolicyError(f"policy.rego {mesh.rego!r} must be a folder inside the mesh", mesh.path, line, col,
+                          "outside")
+    modules = find_modules(folder, mesh.root)
     return MeshPolicies(modules, mesh_input(mesh), event, labels) if modules else None
 
 

@@ -213,3 +213,13 @@ def test_policies_travel_to_validate_worker_processes(tmp_path, monkeypatch):
     files = sorted(root.glob("domains/*/data-product-contract.yaml"))
     results = validate_mod.validate_files(files, m, within=root)
     assert [sum(f.rule == "policy:mesh.fields.deny" for f in r.findings) for r in results] == [1, 1, 1, 1]
+
+
+def test_a_policy_folder_outside_the_mesh_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "x.rego").write_text(RULES)
+    root = mesh(tmp_path, settings="policy:\n  rego: ../elsewhere\n")
+    run = run_cli("validate", cwd=root)
+    assert run.code == 2
+    assert "mesh.yaml:6:9: policy.rego '../elsewhere' must be a folder inside the mesh" in run.err
