@@ -73,3 +73,28 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         folder.chmod(0o700)
     assert (folder / "f").read_text() == "old"
+
+
+# Files written in place on purpose, each with why it cannot lose anything a user has.
+IN_PLACE = {
+    "scaffolder/demo/steps.py": "plays a person's edits inside the demo's own new folder",
+    "scaffolder/fleet/runner.py": "job files in the run's private scratch folder",
+    "scaffolder/fsutil.py": "atomic_write itself (its temp file)",
+}
+
+
+def test_every_file_we_write_goes_through_atomic_write() -> None:
+    """A new `write_text`/`write_bytes`/`open(..., "w")` outside the allow-list fails here: use atomic_write."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"\.write_(text|bytes)\(|open\([^)]*[\"']w[b+]?[\"']")
+    offenders = []
+    for path in sorted((root / "scaffolder").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel in IN_PLACE:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []

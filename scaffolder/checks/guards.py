@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Iterator
 
@@ -31,6 +32,7 @@ SAMPLE = 64 * 1024  # bytes read at each probe of a text file
 HEADER_LIMIT = 4 * 1024 * 1024  # bytes of a CSV's first line we look at
 _MAGIC = frozenset("*?[")
 _TEXT = ("csv", "json", "ndjson")
+_GLOB_CHAR = re.compile(r"[*?\[]")
 
 
 class SourceError(UsageError):
@@ -45,7 +47,10 @@ def is_glob(text: str) -> bool:
 def data_files(text: str) -> list[str]:
     """The regular files SOURCE names (a path or a glob), sorted; SourceError otherwise."""
     if is_glob(text):
-        found = sorted(set(expand(text)))
+        try:
+            found = sorted(set(expand(text)))
+        except RecursionError:
+            raise SourceError(f"{text}: the folders below are nested too deeply to expand this pattern") from None
         if not found:
             raise SourceError(f"{text}: no file matches this pattern")
         files = [f for f in found if not os.path.isdir(f)]
@@ -75,6 +80,11 @@ def regular(path: str) -> None:
     real = os.path.realpath(path)
     if any(real == root or real.startswith(root + "/") for root in PSEUDO_ROOTS):
         raise SourceError(f"{path}: resolves to {real}, a system pseudo-file; only data files are read")
+
+
+def escape_glob(path: str) -> str:
+    """`path` as a DuckDB glob that matches only itself: each of `*?[` as a one-character class."""
+    return _GLOB_CHAR.sub(r"[\g<0>]", path)
 
 
 def check_text(path: str, kind: str) -> None:

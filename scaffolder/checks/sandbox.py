@@ -31,12 +31,13 @@ def connect() -> Any:
 
 def allow_only(con: Any, paths: list[str]) -> None:
     """From now on, only `paths` (as given and resolved, plus a database's WAL) can be read."""
+    from scaffolder.checks.guards import escape_glob
     from scaffolder.checks.sql import literal
 
     allowed: set[str] = set()
     for p in paths:
         for form in (p, os.path.abspath(p), os.path.realpath(p)):
-            allowed.update((form, form + ".wal"))
+            allowed.update((form, form + ".wal", escape_glob(form)))  # file_list escapes names
     con.execute(f"SET allowed_paths = [{', '.join(literal(a) for a in sorted(allowed))}]")
     con.execute("SET enable_external_access = false")
 

@@ -10,12 +10,20 @@ extensions need a download.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scaffolder.checks import sandbox
-from scaffolder.checks.guards import SourceError, check_text, check_width, data_files, regular
+from scaffolder.checks.guards import (
+    SourceError,
+    check_text,
+    check_width,
+    data_files,
+    escape_glob,
+    regular,
+)
 from scaffolder.checks.sql import ident, literal
 from scaffolder.extras import require
 
@@ -72,8 +80,12 @@ def detect(text: str, fmt: str | None = None) -> str:
 
 
 def file_list(files: list[str]) -> str:
-    """A DuckDB list literal of file paths, for table functions (which take no parameters in a view)."""
-    return "[" + ", ".join(literal(f) for f in files) + "]"
+    """A DuckDB list literal of file paths, for table functions (which take no parameters in a view).
+
+    DuckDB globs every path it is given: `data[1].parquet` would read `data1.parquet`. Each of
+    `*?[` in a name is therefore written as a one-character class (`[[]`), which matches only itself.
+    """
+    return "[" + ", ".join(literal(escape_glob(f)) for f in files) + "]"
 
 
 def open_source(con: Any, text: str, fmt: str | None = None, *, text_columns: list[str] | None = None,
@@ -112,7 +124,8 @@ def _open(con: Any, text: str, fmt: str | None, text_columns: list[str]) -> Sour
             reader = f"read_json({listing}, format = 'newline_delimited')"
         # text is parsed once into a table: the scan and the uniqueness pass then read columns
         source.columns = _view(con, reader, text, materialise=kind != "parquet")
-        _case_clash(text, _stored_names(con, kind, files[0]), source.columns)
+        if any(_RENAMED.fullmatch(c) for c in source.columns):  # DuckDB renames the second of a clash
+            _case_clash(text, _stored_names(con, kind, files[0]), source.columns)
     elif kind == "duckdb":
         source.columns = _duckdb(con, text)
     elif kind == "delta":
@@ -140,29 +153,37 @@ def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dic
     return columns
 
 
+_RENAMED = re.compile(r".+_[0-9]+")
+
+
 def _stored_names(con: Any, kind: str, first: str) -> list[str]:
     """Column names as the file spells them (DuckDB renames `amount` to `amount_1` beside `Amount`)."""
-    if kind == "parquet":
-        rows = con.execute(f"SELECT name, num_children FROM parquet_schema({literal(first)})").fetchall()
-        names, i = [], 1
-        for _ in range(rows[0][1] or 0):  # top-level fields; nested ones follow their parent
-            names.append(rows[i][0])
-            i = _skip(rows, i)
-        return names
-    if kind == "csv":
-        row = con.execute(f"SELECT * FROM read_csv({literal(first)}, header = false, all_varchar = true) "
-                          "LIMIT 1").fetchone()
-        return [str(v) for v in row or ()]
+    import duckdb
+
+    try:
+        if kind == "parquet":
+            rows = con.execute(f"SELECT name, num_children FROM parquet_schema({file_list([first])})").fetchall()
+            return _top_level(rows)
+        if kind == "csv":
+            row = con.execute(f"SELECT * FROM read_csv({file_list([first])}, header = false, "
+                              "all_varchar = true) LIMIT 1").fetchone()
+            return [str(v) for v in row or ()]
+    except duckdb.Error:
+        pass  # the data was read already; without the names there is just no clash to report
     return []
 
 
-def _skip(rows: list[tuple[Any, ...]], i: int) -> int:
-    """The index after the schema element at `i` and everything nested in it."""
-    children = rows[i][1] or 0
-    i += 1
-    for _ in range(children):
-        i = _skip(rows, i)
-    return i
+def _top_level(rows: list[tuple[Any, ...]]) -> list[str]:
+    """The top-level names of a flattened Parquet schema (root first, children after their parent)."""
+    names: list[str] = []
+    i, top = 1, (rows[0][1] or 0) if rows else 0
+    while len(names) < top and i < len(rows):
+        names.append(rows[i][0])
+        pending = 1
+        while pending and i < len(rows):  # this element and everything nested in it
+            pending += (rows[i][1] or 0) - 1
+            i += 1
+    return names
 
 
 def _case_clash(text: str, names: list[str], columns: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from scaffolder.errors import UsageError
+from scaffolder.fsutil import atomic_write
 
 MARKER = ".scaffolder-demo"
 MARKER_TEXT = "Made by `scaffolder demo`: `scaffolder demo DIR --force` may delete and re-create this folder.\n"
@@ -30,4 +31,4 @@ def prepare(root: Path, *, force: bool, shown: str) -> None:
                              "refusing to delete it; pick a new folder")
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
-    (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    atomic_write(root / MARKER, MARKER_TEXT)

@@ -31,6 +31,7 @@ from typing import Any
 PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
 PER_SLOT = ("COPIER_CACHE_DIR",)  # folders that concurrent jobs must not share
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+SOCKET_PATH_MAX = 104  # sun_path: 108 bytes on Linux, 104 on macOS (with its NUL)
 
 
 @dataclass
@@ -40,7 +41,11 @@ class Job:
 
 
 def _context() -> Any:
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    """forkserver where it works: its socket lives under $TMPDIR, and a socket path may be ~107 bytes."""
+    import tempfile
+
+    fits = len(os.fsencode(tempfile.gettempdir())) + len("/pymp-12345678/listener-12345678") < SOCKET_PATH_MAX
+    method = "forkserver" if fits and "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)

@@ -18,16 +18,16 @@ such values protect nothing anyway.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
+import string
 from collections.abc import Mapping
-from urllib.parse import quote
 
 MASK = "***"
 MIN_LENGTH = 6
 _WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE")
 _SUFFIXES = ("APIKEY", "ACCESSKEY")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "_.-~")
 _URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")
 
 
@@ -50,13 +50,28 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
 
 def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
     """`text` with every secret value (also as JSON-escaped or URL-encoded) replaced by `***`."""
-    values = secret_values(environ)
-    if not values or not text:
-        return text
-    return _pattern(tuple(values)).sub(MASK, text)
+    return Redactor(environ)(text)
+
+
+class Redactor:
+    """`redact` with the environment read once (a stream cleans every line it passes on)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        values = secret_values(environ)
+        self.pattern = _pattern(tuple(values)) if values else None
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(MASK, text) if self.pattern is not None and text else text
 
 
 @functools.lru_cache(maxsize=8)
 def _pattern(values: tuple[str, ...]) -> re.Pattern[str]:
-    forms = {f for v in values for f in (v, json.dumps(v, ensure_ascii=False)[1:-1], quote(v, safe=""))}
+    import json
+
+    forms = {f for v in values for f in (v, json.dumps(v, ensure_ascii=False)[1:-1], _percent(v))}
     return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def _percent(value: str) -> str:
+    """URL-encoded as `urllib.parse.quote(value, safe="")` does (without its 8 ms import)."""
+    return "".join(chr(b) if chr(b) in _UNRESERVED else f"%{b:02X}" for b in value.encode())

@@ -126,12 +126,18 @@ def test_glob_matches_what_glob_glob_finds_without_loops(tmp_path: Path) -> None
         assert sorted(guards.expand(full)) == sorted(glob.glob(full, recursive=True)), pattern
 
 
-def test_a_file_named_like_a_glob_is_that_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "decoy"), [("data[1].parquet", "data1.parquet"), ("a?b.csv", "aXb.csv"),
+                                            ("a*b.csv", "a-long-b.csv"), ("[x].csv", "x.csv")])
+def test_a_file_named_like_a_glob_is_that_file(tmp_path: Path, name: str, decoy: str) -> None:
+    """Not reported missing, and not swapped for the file the name matches as a pattern."""
     con = duckdb.connect()
-    con.execute(f"COPY (SELECT 'a' AS id) TO '{tmp_path / 'data[1].parquet'}' (FORMAT parquet)")
+    fmt = "parquet" if name.endswith(".parquet") else "csv"
+    con.execute(f"COPY (SELECT 'a' AS id) TO '{tmp_path / name}' (FORMAT {fmt})")
+    con.execute(f"COPY (SELECT 'decoy' AS id) TO '{tmp_path / decoy}' (FORMAT {fmt})")
     (tmp_path / "c.yaml").write_text(CONTRACT)
-    r = run_cli("test", "c.yaml", "--data", "data[1].parquet", "--format", "json", cwd=tmp_path)
-    assert r.code == 0, r.out + r.err
+    for source in (name, str(tmp_path / name)):
+        r = run_cli("test", "c.yaml", "--data", source, "--format", "json", cwd=tmp_path)
+        assert r.code == 0, r.out + r.err  # the decoy's 'decoy' would fail the enum [a]
 
 
 def test_a_csv_with_100000_columns_is_refused_at_once(tmp_path: Path, contract: Path) -> None:
@@ -184,3 +190,32 @@ def test_a_headerless_csv_is_not_a_case_clash(tmp_path: Path) -> None:
     con = sandbox.connect()
     src = open_source(con, str(tmp_path / "d.csv"))
     assert list(src.columns) == ["column0", "column1", "column2"]
+
+
+def test_a_case_clash_is_found_among_nested_columns(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    nested = pa.array([{"inner": {"deep": 1}, "x": 2}])
+    pq.write_table(pa.table({"s": nested, "Amount": [1.5], "id": ["a"], "amount": [2.5]}), tmp_path / "n.parquet")
+    with pytest.raises(SourceError, match="columns 'Amount' and 'amount' differ only in case"):
+        open_source(sandbox.connect(), str(tmp_path / "n.parquet"))
+    pq.write_table(pa.table({"s": nested, "Amount": [1.5], "amount_2": [2.5]}), tmp_path / "ok.parquet")
+    src = open_source(sandbox.connect(), str(tmp_path / "ok.parquet"))
+    assert list(src.columns) == ["s", "Amount", "amount_2"]
+
+
+def test_folders_nested_too_deeply_for_a_glob(tmp_path: Path) -> None:
+    """A folder 2,000 deep (legal on Linux) would exhaust Python's stack: a message, not exit 3.
+    Scaled down here: 300 levels under a recursion limit of 250."""
+    import sys
+
+    deep = tmp_path / "d"
+    os.makedirs(os.path.join(deep, *["a"] * 300))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(250)
+    try:
+        with pytest.raises(SourceError, match="nested too deeply"):
+            guards.data_files(f"{deep}/**/*.csv")
+    finally:
+        sys.setrecursionlimit(limit)

@@ -94,3 +94,19 @@ def test_jobs_running_at_once_never_share_a_copier_cache(tmp_path: Path) -> None
     caches = {slot_env(env, slot)["COPIER_CACHE_DIR"] for slot in range(3)}
     assert len(caches) == 3 and all(c.startswith(str(tmp_path / "cache")) for c in caches)
     assert slot_env(env, 1)["GIT_TERMINAL_PROMPT"] == "0" and slot_env({}, 1) == {}
+
+
+def test_a_long_tmpdir_falls_back_from_the_forkserver(tmp_path: Path, monkeypatch) -> None:
+    """The forkserver's socket lives under $TMPDIR; a long $TMPDIR made every update exit 3
+    ("AF_UNIX path too long"). Jobs then run in spawned processes instead."""
+    import tempfile
+
+    from scaffolder.fleet.runner import Job, run_jobs
+
+    deep = tmp_path / ("d" * 60) / ("e" * 40)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    job = {"kind": "unknown"}  # the worker refuses it: enough to prove a process ran
+    results = run_jobs([Job("a", job)], tmp_path / "jobs", 1)
+    assert "unknown job kind" in results["a"]["error"]

@@ -80,10 +80,14 @@ def test_the_stream_masks_a_secret_printed_in_pieces(monkeypatch: pytest.MonkeyP
     out = io.StringIO()
     stream = SafeStream(out)
     print("abc", "def", "ghi", "\x1b[2J", file=stream)
-    print("no newline yet: abc def ghi", end="", file=stream)
-    assert out.getvalue() == "*** \\u001b[2J\n"
+    print("no newline yet: abc def", end="", file=stream)
+    assert out.getvalue() == ""  # whole lines are passed on in chunks, or at flush
+    print(" ghi", file=stream, flush=True)
+    assert out.getvalue() == "*** \\u001b[2J\nno newline yet: ***\n"
+    stream.write("x" * 10_000 + " abc def ghi\n" + "abc def")  # a chunk: whole lines go, the rest waits
+    assert out.getvalue().endswith("x ***\n")
     stream.flush()
-    assert out.getvalue().endswith("no newline yet: ***")
+    assert out.getvalue().endswith("x ***\nabc def")
 
 
 def test_guarded_output_restores_the_streams() -> None:
