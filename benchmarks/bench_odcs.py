@@ -25,7 +25,7 @@ from bench_changes import N_CHANGED, N_CONTRACTS, contract, git, interleaved  # 
 
 from scaffolder.changes.check import check_changes  # noqa: E402
 from scaffolder.contract.load import load_text  # noqa: E402
-from scaffolder.contract.policy import load_mesh  # noqa: E402
+from scaffolder.contract.mesh import load_mesh  # noqa: E402
 from scaffolder.odcs.convert import to_odcs  # noqa: E402
 from scaffolder.odcs.files import dump_yaml  # noqa: E402
 

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "scaffolder.cli.fleet",
     "scaffolder.cli.odcs",
     "scaffolder.cli.interop",
+    "scaffolder.cli.policy",
 ]
 
 

@@ -15,7 +15,7 @@ from scaffolder.odcs.detect import is_odcs
 from scaffolder.report.finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from scaffolder.contract.policy import Mesh
+    from scaffolder.contract.mesh import Mesh
     from scaffolder.contract.validate import Validation
 
 # ODCS keys that we read (maybe not all of their content): kept to write them back as they were

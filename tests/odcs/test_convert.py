@@ -10,7 +10,7 @@ import pytest
 from scaffolder.changes.check import compare_files
 from scaffolder.changes.diff import diff_contracts
 from scaffolder.contract.load import load_file, load_text
-from scaffolder.contract.policy import Mesh
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.validate import validate_file, validate_text
 from scaffolder.odcs.convert import from_odcs, to_odcs
 from scaffolder.odcs.files import dump_yaml
