@@ -22,6 +22,7 @@ from scaffolder.changes.exceptions import apply_exceptions, check_overrides, loa
 from scaffolder.changes.gate import gate, gate_removed, required_bump
 from scaffolder.changes.report import ChangeReport, ContractResult
 from scaffolder.contract.load import MAX_BYTES, LoadError, decode, read_bytes
+from scaffolder.contract.model import Contract
 from scaffolder.contract.policy import Mesh
 from scaffolder.contract.validate import Validation, validate_text
 from scaffolder.errors import UsageError
@@ -126,6 +127,7 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
         mode = resolve_mode(old_c, mesh.compatibility)
         changes = diff_contracts(old_c, None, mode, overrides)
         gate_findings, on_schedule = gate_removed(old_c, today)
+        gate_findings = [*gate_findings, *_rego(mesh, None, old_c, changes)]
         if on_schedule:
             changes = [dataclasses.replace(f, accepted=on_schedule) for f in changes]
         return [ContractResult(old_c.name, old.path, "removed", base_version=old_c.version_text, mode=mode,
@@ -136,16 +138,24 @@ def compare_sides(old: Side | None, new: Side | None, mesh: Mesh, today: dt.date
     if old_c is None:
         changes = diff_contracts(None, new_c, mode, overrides)
         return [ContractResult(new_c.name, new.path, "added", head_version=new_c.version_text, mode=mode,
-                               changes=changes, errors=errors + _warnings(new))]
+                               changes=changes, errors=errors + _warnings(new),
+                               gate=_rego(mesh, new_c, None, changes))]
     assert old is not None
     changes = diff_contracts(old_c, new_c, mode, overrides, base)
     result = gate(old_c, new_c, changes)
+    result.findings.extend(_rego(mesh, new_c, old_c, changes))
     return [ContractResult(new_c.name, new.path, "renamed" if old.path != new.path else "modified",
                            old_path=old.path if old.path != new.path else None,
                            base_version=old_c.version_text, head_version=new_c.version_text, mode=mode,
                            changes=changes, gate=result.findings, errors=_warnings(new),
                            required_bump=result.required, declared_bump=result.declared,
                            suggested_version=str(result.suggested) if result.suggested else None)]
+
+
+def _rego(mesh: Mesh, new: Contract | None, old: Contract | None, changes: list[Finding]) -> list[Finding]:
+    """The mesh's Rego policies on a change (they see the base, the changes and the PR's labels)."""
+    rego = mesh.rego_policies
+    return rego.on_change(new, old, changes) if rego is not None else []
 
 
 def _warnings(side: Side) -> list[Finding]:

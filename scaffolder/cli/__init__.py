@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "scaffolder.cli.catalog",
     "scaffolder.cli.new_domain",
     "scaffolder.cli.fleet",
+    "scaffolder.cli.policy",
 ]
 
 

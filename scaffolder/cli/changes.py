@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--head", metavar="REF", default=None, help="the commit to check (default: the working tree)")
     c.add_argument("--output", "-o", metavar="FILE", default=None,
                    help="also write the full JSON report to FILE (the Markdown report points at it)")
+    c.add_argument("--label", action="append", default=[], metavar="LABEL",
+                   help="a pull request label the mesh's Rego policies see in input.labels (repeatable; "
+                   "`ci` reads them from the GitHub event)")
     add_format(c, *REPORT_FORMATS)
     _gate_options(c)
     c.set_defaults(run=run_check)
@@ -107,9 +110,10 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from scaffolder.changes.check import check_changes
+    from scaffolder.policy.mesh_policies import attach
     from scaffolder.report.redact import redact
 
-    mesh = mesh_from_args(args)
+    mesh = attach(mesh_from_args(args), "check", args.label)
     report = check_changes(root_from_args(args), args.base, args.head, mesh,
                            _today(args), fail_on=args.fail_on)
     if args.output:

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="contract files, folders or globs (default: every contract of the mesh)")
     add_format(p, "text", "json", "github")
     add_mesh_root(p)
-    p.add_argument("--no-policy", action="store_true", help="skip the mesh's governance policy (stage 4)")
+    p.add_argument("--no-policy", action="store_true", help="skip the mesh's governance policy (stage 4), mesh.yaml's and the Rego policies")
     p.add_argument("--allow-empty", action="store_true",
                    help="finding no contract is fine (exit 0); by default it is an error (exit 2), since "
                    "globs that match nothing usually hold a typo")
@@ -43,6 +43,10 @@ def run_validate(args: argparse.Namespace) -> int:
     from scaffolder.report.output import dumps
 
     mesh = mesh_from_args(args)
+    if not args.no_policy:
+        from scaffolder.policy.mesh_policies import attach
+
+        attach(mesh)  # the mesh's Rego policies (policies/**/*.rego), compiled once for the run
     files = expand(args.paths, mesh, allow_empty=args.allow_empty)
     results = validate_files(files, None if args.no_policy else mesh, within=mesh.root)
     mesh_findings = mesh.findings

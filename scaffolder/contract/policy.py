@@ -39,6 +39,11 @@ class Mesh:
     rule_overrides: dict[str, str] = field(default_factory=dict)
     exceptions_doc: Document | None = None  # the changes.exceptions_file; inline entries are read from `doc`
     templates: dict[str, Any] = field(default_factory=dict)
+    rego: str = "policies"  # the folder of Rego policies (scaffolder.policy), relative to the root
+    # The compiled Rego policies, attached by the command that evaluates them (scaffolder.policy.
+    # mesh_policies.attach): called as rego_policies(contract) while validating, and
+    # rego_policies.on_change(new, old, changes) while checking a change.
+    rego_policies: Any = None
     findings: list[Finding] = field(default_factory=list)  # problems in mesh.yaml itself
 
     @property
@@ -99,6 +104,8 @@ def _apply(mesh: Mesh, data: dict[str, Any]) -> None:
         mesh.name = data["name"]
     if isinstance(data.get("contracts"), list):
         mesh.contracts = [g for g in data["contracts"] if isinstance(g, str)]
+    if isinstance(_get(data, "policy", "rego"), str):
+        mesh.rego = data["policy"]["rego"]
     naming = _get(data, "policy", "naming") or {}
     mesh.product_pattern = naming.get("product") if isinstance(naming.get("product"), str) else None
     mesh.field_pattern = naming.get("field") if isinstance(naming.get("field"), str) else None

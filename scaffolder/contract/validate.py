@@ -59,6 +59,9 @@ def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
     broken = {f.location.json_path for f in structural if f.location.json_path and f.rule != "missing-key"}
     meaning = [f for f in validate_meaning(contract) if not _within(f.location.json_path, broken)]
     governance = check_policy(contract, mesh) if mesh is not None else []
+    rego = mesh.rego_policies if mesh is not None else None
+    if rego is not None and rego.on_validate and not has_errors(structural + meaning):
+        governance += rego(contract)  # the mesh's own Rego rules, on a contract they can trust
     findings = sorted(structural + meaning + governance, key=sort_key)
     return Validation(doc.path, contract, findings)
 

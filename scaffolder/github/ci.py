@@ -105,6 +105,9 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
 
     root = (opts.working_directory or ctx.workspace or Path.cwd()).resolve()
     mesh = load_mesh(root)
+    from scaffolder.policy.mesh_policies import attach
+
+    attach(mesh, "ci", ctx.labels)  # the mesh's Rego policies see the PR's labels
     today = opts.today or dt.date.today()
     notes: list[str] = []
     fail_on = opts.fail_on

@@ -4,6 +4,8 @@ platform's Action at the release tag, and domains added under domains/ (plain
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,10 @@ def test_mesh_yaml_validates_with_documented_defaults(mesh: Path) -> None:
     m = load_mesh(mesh)
     assert m.findings == []
     assert m.name == "acme-mesh" and m.compatibility == "consumer"
-    assert m.require["owner"] and m.require["sla"] and m.require_masking
-    assert m.roles and "analyst" in m.roles and m.policies == ["PII-RED-ACT"]
+    assert m.require["owner"] and m.require["sla"]
+    assert m.policies == ["PII-RED-ACT"] and m.rego == "policies"
+    # naming, PII masking and roles are Rego policies in the mesh, not built-in settings
+    assert not m.require_masking and m.roles is None and m.product_pattern is None
     assert m.templates["ref"] == "latest"  # platform_ref auto pins nothing: new domains take the latest
 
 
@@ -65,6 +69,27 @@ def test_domain_in_a_mesh_uses_the_mesh_layout_and_policy(mesh: Path) -> None:
     assert "all valid" in proc.stdout
 
 
+def test_mesh_ships_the_governance_as_rego_policies_with_tests(mesh: Path, tmp_path: Path) -> None:
+    names = sorted(p.name for p in (mesh / "policies").glob("*.rego"))
+    assert names == ["naming.rego", "naming_test.rego", "owner.rego", "owner_test.rego", "pii.rego",
+                     "pii_test.rego", "roles.rego", "roles_test.rego"]
+    proc = scaffolder("policy", "test", cwd=mesh)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "12/12 tests passed" in proc.stdout
+    # and they govern: a contract breaking each one is denied at its line
+    contract = mesh / "domains" / "orders" / "data-product-contract.yaml"
+    text = contract.read_text()
+    broken = tmp_path / "broken"
+    shutil.copytree(mesh, broken, ignore=shutil.ignore_patterns(".git"))
+    bad = text.replace("name: orders.", "name: billing.", 1).replace("masking: hash", "masking: none")
+    bad = bad.replace("roles: [", "roles: [intern, ", 1)
+    (broken / "domains/orders/data-product-contract.yaml").write_text(bad)
+    proc = scaffolder("validate", "--format", "json", cwd=broken)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rules = {f["rule"] for c in json.loads(proc.stdout)["contracts"] for f in c["findings"]}
+    assert {"policy:mesh.naming.deny", "policy:mesh.pii.deny", "policy:mesh.roles.deny"} <= rules
+
+
 def test_mesh_workflows(mesh: Path) -> None:
     workflows = sorted((mesh / ".github" / "workflows").glob("*.yml"))
     lint = actionlint(*workflows)
@@ -73,6 +98,8 @@ def test_mesh_workflows(mesh: Path) -> None:
     check = yaml.load((mesh / ".github" / "workflows" / "contract-check.yml").read_text())
     steps = check["jobs"]["contracts"]["steps"]
     assert any(s.get("uses") == "acme/datamesh-scaffolder@v1.0.0" for s in steps)
+    assert check["jobs"]["policies"]["steps"][-1]["run"] == "scaffolder policy test"
+    assert "policies/**" in check["on"]["pull_request"]["paths"]
     publish = yaml.load((mesh / ".github" / "workflows" / "publish.yml").read_text())
     assert publish["on"]["push"]["paths"] == ["domains/**"]
     assert publish["on"]["push"]["branches"] == ["main"]
