@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "scaffolder.cli.new_domain",
     "scaffolder.cli.fleet",
     "scaffolder.cli.policy",
+    "scaffolder.cli.access",
 ]
 
 
