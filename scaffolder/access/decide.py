@@ -75,10 +75,12 @@ class Decider:
         from scaffolder.policy.inputs import contract_input
 
         attrs = dict(attrs or {})
-        out = self.query({"contract": contract_input(contract), "role": role, "attrs": attrs}) or {}
+        out = self.query({"contract": contract_input(contract), "role": role, "attrs": attrs})
+        rows = out if isinstance(out, list) and len(out) == len(contract.fields) else []
         decision = Decision(contract.name, role, attrs)
-        for f in contract.fields:
-            raw = out.get(f.name) or {"effect": "deny", "reason": "no decision", "source": QUERY}
+        for i, f in enumerate(contract.fields):
+            raw = rows[i] if i < len(rows) and isinstance(rows[i], dict) else {
+                "effect": "deny", "reason": "no decision", "source": QUERY}
             effect = raw.get("effect") if raw.get("effect") in EFFECTS else "deny"
             method = raw.get("method") if effect == "mask" else None
             if effect == "mask" and method not in METHODS:

@@ -8,7 +8,9 @@ SOURCE = """\
 # The default access policy (scaffolder access): who reads which column of a data product.
 #
 # input: {"contract": <the normalised contract>, "role": "analyst", "attrs": {"k": "v"}}
-# data.mesh.access.decision: {column: {"effect": allow|mask|deny, "method", "reason", "source"}}
+# data.mesh.access.decision: one {"effect": allow|mask|deny, "method", "reason", "source"} per field,
+# in the contract's order. (An array, and reasons without contract text: rego-cpp 1.5 writes
+# strings into its JSON output unescaped, so a name holding a quote would corrupt an object key.)
 #
 # The mesh's own policies (policies/**/*.rego, `package mesh.access`) refine it by adding to
 #   grant_clear contains {"role": R, "column": C, "msg": M}   the clear value of a masked column
@@ -40,7 +42,7 @@ applies(x, f) if {
 
 reasons(set, f) := sort([object.get(x, "msg", "mesh policy") | some x in set; applies(x, f)])
 
-decision[f.name] := column(f) if some f in input.contract.fields
+decision := [column(f) | some f in input.contract.fields]
 
 column(f) := d if {
 	r := reasons(revoke, f)
@@ -50,7 +52,7 @@ column(f) := d if {
 	not input.role in input.contract.roles
 	d := {
 		"effect": "deny", "method": null,
-		"reason": concat("", ["role ", input.role, " is not in access.roles"]),
+		"reason": "the role is not in access.roles",
 		"source": "$.spec.access.roles",
 	}
 } else := d if {

@@ -48,8 +48,9 @@ DIALECTS: dict[str, Dialect] = {d.name: d for d in (
     Dialect(
         "duckdb", "main", "VARCHAR",
         hash="sha256(CAST(__c__ AS VARCHAR))",
-        tokenize="sha256(coalesce(getvariable('access_token_key'), error('access: tokenize needs the key: "
-                 "SET VARIABLE access_token_key = ...')) || ':' || CAST(__c__ AS VARCHAR))",
+        tokenize="CASE WHEN getvariable('access_token_key') IS NULL THEN error('access: tokenize needs the "
+                 "key: SET VARIABLE access_token_key = ...') "
+                 "ELSE sha256(getvariable('access_token_key') || ':' || CAST(__c__ AS VARCHAR)) END",
         notes=("DuckDB has no roles: each view is what that role may read; keep the base file private.",
                "tokenize reads the key from the session: SET VARIABLE access_token_key = '...'."),
     ),
