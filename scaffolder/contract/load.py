@@ -130,47 +130,48 @@ def _under(path: str, root: str) -> bool:
 def decode(path: str, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise _fail(path, "file-too-large", f"file is {len(raw):,} bytes; contracts are limited to {MAX_BYTES:,}")
-    nul = raw.find(b"\x00")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
-        raise _fail(path, "file-not-text", "file is not UTF-8 text (binary data?)", line, col) from None
+        before = exc.object[:exc.start].decode("utf-8", "replace")  # exc.object: the bytes after any BOM
+        raise _fail(path, "file-not-text", "file is not UTF-8 text (binary data?)",
+                    *text_pos(before, len(before))) from None
+    nul = text.find("\x00")
     if nul >= 0:
-        line, col = _line_col(raw, nul)
-        raise _fail(path, "file-not-text", "file contains a NUL byte (binary data?)", line, col)
+        raise _fail(path, "file-not-text", "file contains a NUL byte (binary data?)", *text_pos(text, nul))
     return text
 
 
-_BREAKS = "\n\r\x85\u2028\u2029"  # what ruamel.yaml counts as a line break
+# What ruamel.yaml (and libyaml) count as a line break; its marks' lines are these lines.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as the YAML parser counts them (after a final break, an empty last line)."""
+    return _LINE_BREAK.split(text)
+
+
+def text_pos(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, col) of character `offset`, lines counted as the YAML parser does."""
+    lines = split_lines(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 def text_end(text: str) -> tuple[int, int]:
     """The last (line, col) a cursor can stand on: after a final newline, the empty line below it."""
-    lines = text.splitlines() or [""]
-    if text and text[-1] in _BREAKS:
-        return len(lines) + 1, 1
-    return len(lines), len(lines[-1]) + 1
+    return text_pos(text, len(text))
 
 
-def mark_pos(text: str, mark: Any) -> tuple[int, int]:
-    """The 1-based (line, col) of a ruamel.yaml mark, kept inside the text.
+def mark_pos(mark: Any, end: tuple[int, int]) -> tuple[int, int]:
+    """The 1-based (line, col) of a ruamel.yaml mark, kept inside a text that ends at `end` (text_end).
 
     At the end of a file without a final newline the parser stands on the line
     after the last one, which no editor shows: point at the end of the file.
     """
     if mark is None:
         return 1, 1
-    end = text_end(text)
     line, col = mark.line + 1, mark.column + 1
     return end if line > end[0] else (line, col)
-
-
-def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
-    return line, col
 
 
 def load_file(path: str | Path, within: Path | None = None) -> Document:
@@ -195,6 +196,7 @@ def load_text(text: str, path: str = "<input>") -> Document:
     """Parse YAML text into a Document; raise LoadError with located findings."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.nodes import MappingNode
+    from ruamel.yaml.reader import ReaderError
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _fail(path, "file-too-large", f"file is larger than {MAX_BYTES:,} bytes")
@@ -219,10 +221,15 @@ def load_text(text: str, path: str = "<input>") -> Document:
     except LoadError:
         raise
     except MarkedYAMLError as exc:
-        line, col = mark_pos(text, exc.problem_mark or exc.context_mark)
+        line, col = mark_pos(exc.problem_mark or exc.context_mark, text_end(text))
         raise _fail(path, "yaml-syntax", _one_line(exc.problem or exc.context or "invalid YAML"), line, col) from None
+    except ReaderError as exc:  # a character YAML does not allow: it has an offset, not a mark
+        where = text_pos(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise _fail(path, "yaml-syntax", f"character {what} is not allowed in YAML ({exc.reason})", *where) from None
     except YAMLError as exc:
-        line, col = mark_pos(text, getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = mark_pos(mark, text_end(text))
         raise _fail(path, "yaml-syntax", _one_line(str(exc)), line, col) from None
     except RecursionError:
         raise _fail(path, "yaml-too-deep", "document nests too deeply") from None
@@ -262,7 +269,7 @@ def _check_alias_count(yaml: Any, text: str, path: str) -> None:
                 raise _fail(
                     path, "yaml-too-many-aliases",
                     f"more than {MAX_ALIASES} aliases: refusing a possible alias bomb",
-                    *mark_pos(text, event.start_mark),
+                    *mark_pos(event.start_mark, text_end(text)),
                 )
 
 
@@ -280,9 +287,7 @@ class _Walker:
         self.end = text_end(doc.text)
 
     def _at(self, mark: Any) -> tuple[int, int]:
-        """mark_pos without splitting the text again: a mark past the end points at the end."""
-        line, col = mark.line + 1, mark.column + 1
-        return self.end if line > self.end[0] else (line, col)
+        return mark_pos(mark, self.end)
 
     def _fail(self, node: Any, rule: str, message: str) -> LoadError:
         return _fail(self.doc.path, rule, message, *self._at(node.start_mark))

@@ -168,3 +168,17 @@ def test_dbt_schema_check_with_a_column_name_that_is_not_text(name, tmp_path):
     result = run_main("dbt-schema", str(BASE_PATH), "--check", str(schema))
     _clean(result)
     assert re.search(rf"{re.escape(str(schema))}:\d+:\d+: column 'order_id' of the contract is missing", result.out)
+
+
+@pytest.mark.parametrize("raw, where, words", [
+    (b"a: 1\r\x00b: 2\n", "2:1", "file contains a NUL byte"),  # a lone CR ends a line for YAML too
+    (b"\xef\xbb\xbfa: 1\nb: \xff\n", "2:4", "file is not UTF-8 text"),  # offsets count after the BOM
+    (b"a: 1\nb: \x0c\n", "2:4", "character U+000C is not allowed in YAML"),  # was 1:1, the parser's offset
+])
+def test_unreadable_characters_are_located(raw, where, words, tmp_path):
+    """Found by the fuzz test: NUL bytes and bad characters were placed on the wrong line or at 1:1."""
+    path = tmp_path / "c.yaml"
+    path.write_bytes(raw)
+    result = run_main("validate", "--no-policy", str(path))
+    _clean(result)
+    assert f"{path}:{where}: {words}" in result.out
