@@ -56,6 +56,14 @@ ROWS = [
 COLUMNS = ["order_id", "amount", "customer_id", "email", "age", "phone", "city", "ssn"]
 TOKEN_KEY = "s3cr3t-key-never-in-sql"
 
+# The test contract has a PII column without masking (to test that decision) and no SLA.
+MESH = """\
+name: test-mesh
+policy:
+  require: {owner: true, sla: false}
+  pii: {require_masking: false}
+"""
+
 
 def contract() -> Contract:
     return load_contract_text(CONTRACT, "orders/data-product-contract.yaml")
@@ -67,7 +75,7 @@ def policies() -> dict[str, str]:
 
 def write_mesh(root: Path) -> Path:
     """A mesh folder with the contract and the policy, for the CLI."""
-    (root / "mesh.yaml").write_text("name: test-mesh\n")
+    (root / "mesh.yaml").write_text(MESH)
     (root / "orders").mkdir()
     (root / "orders" / "data-product-contract.yaml").write_text(CONTRACT)
     (root / "policies").mkdir()
