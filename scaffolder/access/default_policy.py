@@ -89,3 +89,23 @@ column(f) := d if {
 """
 
 NAME = "<scaffolder>/mesh/access.rego"
+
+MASKING_METHODS = ("hash", "redact", "tokenize")
+
+
+def contract_effect(pii: bool, masking: str | None, listed: bool) -> tuple[str, str | None]:
+    """The default policy's (effect, method) for one column, without the mesh's refinements.
+
+    The same rules as SOURCE, for callers that must not need the Rego engine (the change
+    diff, which runs without the policy extra); tests/access/test_decide.py checks both
+    forms agree on every combination.
+    """
+    if not listed:
+        return "deny", None
+    if not pii:
+        return "allow", None
+    if masking in MASKING_METHODS:
+        return "mask", masking
+    if masking == "none":
+        return "allow", None
+    return "deny", None

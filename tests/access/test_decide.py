@@ -78,3 +78,20 @@ def test_a_policy_syntax_error_is_located():
     with pytest.raises(PolicyError) as err:
         Decider({"policies/bad.rego": "package mesh.access\n\ngrant_clear contains {\n"})
     assert str(err.value).startswith("policies/bad.rego:")
+
+
+@pytest.mark.parametrize("listed", [True, False])
+@pytest.mark.parametrize("pii", [True, False])
+@pytest.mark.parametrize("masking", [None, "none", "hash", "redact", "tokenize"])
+def test_the_python_form_of_the_default_policy_agrees_with_the_rego(pii, masking, listed):
+    """The change diff uses contract_effect (no Rego engine there): it must say what Rego says."""
+    from scaffolder.access.default_policy import contract_effect
+    from scaffolder.contract.validate import load_contract_text
+
+    constraints = "{" + ", ".join([f"pii: {str(pii).lower()}", *([f"masking: {masking}"] if masking else [])]) + "}"
+    c = load_contract_text(
+        "apiVersion: datamesh.io/v1\nkind: DataProduct\nmetadata: {name: a.b, domain: a, version: 1.0.0}\n"
+        f"spec:\n  owner: a@b.io\n  schema:\n    fields:\n      - {{name: x, type: string, constraints: {constraints}}}\n"
+        "  access:\n    roles: [analyst]\n", "c.yaml")
+    got = decide(c, "analyst" if listed else "other").columns[0]
+    assert (got.effect, got.method) == contract_effect(pii, masking, listed)
