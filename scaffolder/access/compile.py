@@ -75,10 +75,15 @@ class Compiler:
         self.schema = check_name("--schema", schema)
         self.source_schema = check_name("--source-schema", source_schema or self.d.source_schema)
 
+    def name(self, name: str) -> str:
+        """As the engine stores it: dbt creates tables, columns and schemas unquoted, which
+        Snowflake upper-cases; a name that needs quoting anyway is kept as written."""
+        return name.upper() if self.d.fold_upper and _NAME.match(name) else name
+
     def ident(self, name: str) -> str:
         from sqlglot import exp
 
-        return exp.to_identifier(name, quoted=True).sql(self.d.name)
+        return exp.to_identifier(self.name(name), quoted=True).sql(self.d.name)
 
     def literal(self, text: str) -> str:
         from sqlglot import exp
@@ -91,9 +96,9 @@ class Compiler:
 
         def fill(node: exp.Expression) -> exp.Expression:
             if isinstance(node, exp.Identifier) and node.name == "__c__":
-                return exp.to_identifier(column, quoted=True)
+                return exp.to_identifier(self.name(column), quoted=True)
             if isinstance(node, exp.Identifier) and node.name == "__schema__":
-                return exp.to_identifier(self.schema, quoted=True)
+                return exp.to_identifier(self.name(self.schema), quoted=True)
             return node
 
         return sqlglot.parse_one(sql, read=self.d.name).transform(fill)
@@ -104,7 +109,7 @@ class Compiler:
 
         if effect == "deny":
             return None
-        col = exp.column(f.name, quoted=True)
+        col = exp.column(self.name(f.name), quoted=True)
         if effect == "allow":
             return col
         if method == "hash":
@@ -115,7 +120,7 @@ class Compiler:
             value = exp.Literal.string(REDACTED)
         else:
             value = exp.Null()
-        return exp.alias_(value, f.name, quoted=True)
+        return exp.alias_(value, self.name(f.name), quoted=True)
 
     def view(self, contract: Contract, decision: Decision) -> str | None:
         """CREATE VIEW for one role, or None when the role reads no column."""
@@ -126,9 +131,10 @@ class Compiler:
         items = [i for i in items if i is not None]
         if not items:
             return None
-        source = exp.table_(contract.product, db=self.source_schema, quoted=True)
+        source = exp.table_(self.name(contract.product), db=self.name(self.source_schema), quoted=True)
         select = exp.select(*items).from_(source)
-        target = exp.table_(view_name(contract, decision.role), db=self.schema, quoted=True).sql(self.d.name)
+        target = exp.table_(self.name(view_name(contract, decision.role)), db=self.name(self.schema),
+                            quoted=True).sql(self.d.name)
         return f"CREATE OR REPLACE {self.d.view_kind} {target} AS {select.sql(self.d.name)}"
 
     def compile(self, contract: Contract, decisions: list[Decision]) -> Compiled:

@@ -41,6 +41,7 @@ class Dialect:
     grants: tuple[str, ...] = ()  # per (role, view)
     tokenize_grants: tuple[str, ...] = ()  # per role, when its view tokenizes
     principal: str = "{role}"  # how a role is named in a grant
+    fold_upper: bool = False  # unquoted names are stored upper-case (Snowflake): quote them so
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -78,7 +79,7 @@ DIALECTS: dict[str, Dialect] = {d.name: d for d in (
                "owner-only table)."),
     ),
     Dialect(
-        "snowflake", "PUBLIC", "VARCHAR",
+        "snowflake", "PUBLIC", "VARCHAR", fold_upper=True,
         hash="SHA2(CAST(__c__ AS VARCHAR), 256)",
         tokenize="__schema__.TOKENIZE(CAST(__c__ AS VARCHAR))",
         view_kind="SECURE VIEW",

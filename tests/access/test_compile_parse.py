@@ -23,7 +23,7 @@ def statements(dialect: str, **kw):
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_views_select_exactly_the_readable_columns(dialect):
     c, parsed = statements(dialect)
-    views = {s.this.name: s for s in parsed if isinstance(s, exp.Create) and s.kind == "VIEW"}
+    views = {s.this.name.lower(): s for s in parsed if isinstance(s, exp.Create) and s.kind == "VIEW"}
     assert len(views) == 4  # one per role of the contract; none for the outsider
     for decision in c.decisions:
         name = f"order_events__{decision.role.replace('-', '_')}"
@@ -31,7 +31,7 @@ def test_views_select_exactly_the_readable_columns(dialect):
             assert name not in views
             continue
         select = views[name].expression
-        assert [e.alias_or_name for e in select.expressions] == [
+        assert [e.alias_or_name.lower() for e in select.expressions] == [
             col.column for col in decision.columns if col.readable]
 
 
@@ -40,11 +40,17 @@ def test_grants_go_to_the_roles_that_read(dialect):
     c, parsed = statements(dialect)
     grants = [s for s in parsed if isinstance(s, exp.Grant)]
     assert grants, "no GRANT parsed"
-    granted = " ".join(s.sql(dialect) for s in grants)
+    granted = " ".join(s.sql(dialect) for s in grants).lower()  # Snowflake: upper-case names
     for role in c.roles:
         assert role in granted
     assert "outsider" not in granted
     assert c.roles == ["analyst", "auditor", "data-scientist", "fraud"]
+
+
+def test_snowflake_names_are_upper_case_like_dbt_creates_them_unless_they_need_quotes():
+    sql = statements("snowflake")[0].sql()
+    assert 'FROM "PUBLIC"."ORDER_EVENTS"' in sql and 'TO ROLE "ANALYST"' in sql
+    assert 'TO ROLE "data-scientist"' in sql
 
 
 def test_snowflake_views_are_secure():
