@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="schema of the products' tables (default per dialect: duckdb main, postgres "
                    "public, snowflake PUBLIC, databricks default, bigquery analytics)")
     _add_attrs(c)
-    add_format(c, "text", "json")
+    add_format(c, "text", "json", "dbt")
     add_mesh_root(c)
     c.set_defaults(run=run_compile)
     p.set_defaults(run=lambda args: (p.print_help(), 2)[1])
@@ -125,6 +125,8 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def run_compile(args: argparse.Namespace) -> int:
+    import json
+
     from scaffolder.access.compile import compile_all
     from scaffolder.contract.discover import expand
     from scaffolder.fsutil import atomic_write
@@ -143,10 +145,13 @@ def run_compile(args: argparse.Namespace) -> int:
             target = out / f"{c.product}.sql"
             atomic_write(target, c.sql())
             written[c.product] = str(target)
-    if args.format == "json":
+    if args.format == "dbt":  # the arguments of `dbt run-operation apply_access` (the domain template)
+        print(json.dumps({"statements": [s for c in compiled for s in c.statements]}))
+    elif args.format == "json":
         print(dumps({"dialect": args.dialect, "products": [
             {"product": c.product, "views": c.views, "roles": c.roles, "file": written.get(c.product),
-             "sql": c.sql(), "decisions": [d.to_json() for d in c.decisions]} for c in compiled]}))
+             "sql": c.sql(), "statements": c.statements, "decisions": [d.to_json() for d in c.decisions]}
+            for c in compiled]}))
     elif args.output:
         for c in compiled:
             print(f"{written[c.product]}: {len(c.views)} view(s) for {', '.join(c.roles) or 'no role'}")
