@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args
+from scaffolder.cli.common import add_format, add_mesh_root, mesh_from_args, parse_key_values
 
 if TYPE_CHECKING:
     from scaffolder.access.decide import Decider
@@ -62,15 +62,7 @@ def _add_attrs(p: argparse.ArgumentParser) -> None:
 
 
 def parse_attrs(items: list[str]) -> dict[str, str]:
-    from scaffolder.errors import UsageError
-
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--attr {item!r}: expected KEY=VALUE")
-        out[key] = value
-    return out
+    return parse_key_values(items, "--attr")
 
 
 def _decider(mesh: Mesh) -> Decider:
