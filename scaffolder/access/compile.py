@@ -69,6 +69,9 @@ def view_name(contract: Contract, role: str) -> str:
 
 class Compiler:
     def __init__(self, dialect: str, schema: str = "access", source_schema: str | None = None):
+        from scaffolder.extras import require
+
+        require("sqlglot", "access", "access compile")
         if dialect not in DIALECTS:
             raise UsageError(f"unknown dialect {dialect!r} (one of {', '.join(DIALECTS)})")
         self.d: Dialect = DIALECTS[dialect]
