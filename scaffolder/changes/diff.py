@@ -432,6 +432,20 @@ def _masking(d: _Diff, of: Field, nf: Field, _pk: bool) -> None:
                field=nf.name, old=old, new=new)
 
 
+def _clear_read(d: _Diff, of: Field, nf: Field, _pk: bool) -> None:
+    """Per role listed in both versions: a column it read in clear is now masked or denied."""
+    from scaffolder.access.default_policy import contract_effect
+
+    before = contract_effect(of.constraints.pii, of.constraints.masking, True)
+    after = contract_effect(nf.constraints.pii, nf.constraints.masking, True)
+    if before[0] != "allow" or after[0] == "allow":
+        return
+    shown = f"mask({after[1]})" if after[0] == "mask" else after[0]
+    for role in sorted(set(d.old.roles) & set(d.new.roles)):
+        d.emit("access-clear-lost", f"{nf.json_path}.access[{role}]", _cpath(nf, d.new.doc.data, "masking", "pii"),
+               role=role, field=nf.name, new=shown)
+
+
 def _timezone(d: _Diff, of: Field, nf: Field, _pk: bool) -> None:
     if of.constraints.timezone != nf.constraints.timezone:
         d.emit("timezone-changed", f"{nf.json_path}.constraints.timezone", _cpath(nf, d.new.doc.data, "timezone"),
@@ -463,7 +477,7 @@ def _field_description(d: _Diff, of: Field, nf: Field, _pk: bool) -> None:
 
 
 FIELD_ASPECTS: list[Callable[[_Diff, Field, Field, bool], None]] = [
-    _field_type, _nullability, _unique, _enum, _bounds, _pattern, _masking, _timezone, _pii,
+    _field_type, _nullability, _unique, _enum, _bounds, _pattern, _masking, _clear_read, _timezone, _pii,
     _deprecation, _field_description,
 ]
 

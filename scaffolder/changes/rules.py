@@ -216,6 +216,12 @@ _ENTRIES = [
     _r("access-role-added", "access role added", "minor", "minor",
        "access role {role} was added",
        "roles: [analyst]", "roles: [analyst, data-scientist]"),
+    _r("access-clear-lost", "a column a role read in clear is now masked or denied (the default access "
+       "policy: `scaffolder access explain`)", "major", "patch",
+       "role {role} no longer reads {field} in clear: now {new}",
+       "{name: customer_id, constraints: {pii: true, masking: none}}",
+       "{name: customer_id, constraints: {pii: true, masking: hash}}",
+       "`{role}` now reads `{field}` as {new}: re-check joins, filters and exports that need its clear value"),
     _r("access-policy-added", "access policy added", "major", "major",
        "access policy {policy} was added",
        "policies: []", "policies: [PII-RED-ACT]",

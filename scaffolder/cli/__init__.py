@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "scaffolder.cli.odcs",
     "scaffolder.cli.interop",
     "scaffolder.cli.policy",
+    "scaffolder.cli.access",
 ]
 
 

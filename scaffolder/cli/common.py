@@ -39,3 +39,16 @@ def add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-on", choices=FAIL_ON, default="bump",
                         help="bump: fail when the version does not cover the changes (default); "
                         "breaking: also fail on any major change no exception accepts; never: report only")
+
+
+def parse_key_values(items: list[str], option: str) -> dict[str, str]:
+    """Repeated `--option KEY=VALUE` arguments as a dict (a malformed one is a usage error)."""
+    from scaffolder.errors import UsageError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{option} {item!r}: expected KEY=VALUE")
+        out[key] = value
+    return out

@@ -94,15 +94,9 @@ def _release(arg: str | None, pinned: Any, src: str, recorded: Any) -> tuple[str
 
 
 def _parse_data(items: list[str]) -> dict[str, str]:
-    from scaffolder.errors import UsageError
+    from scaffolder.cli.common import parse_key_values
 
-    data: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--data {item!r}: expected KEY=VALUE")
-        data[key] = value
-    return data
+    return parse_key_values(items, "--data")
 
 
 def add_codeowners(root: Path, domain: str, owners: str) -> bool:
