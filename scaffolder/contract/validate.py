@@ -65,9 +65,9 @@ def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
     from scaffolder.odcs.detect import is_odcs
 
     if is_odcs(doc.data):
-        from scaffolder.odcs.load import validate_odcs
+        from scaffolder.odcs.load import odcs_tables
 
-        tables = validate_odcs(doc, mesh)
+        tables = [_judge(doc.path, contract, own, mesh) for contract, own in odcs_tables(doc)]
         if len(tables) > 1:
             tables[0].tables = tables
         return tables[0]
@@ -75,13 +75,18 @@ def validate_document(doc: Document, mesh: Mesh | None = None) -> Validation:
     contract = build(doc)
     # A missing key leaves its parent usable; any other structural error spoils its subtree.
     broken = {f.location.json_path for f in structural if f.location.json_path and f.rule != "missing-key"}
+    return _judge(doc.path, contract, structural, mesh, broken)
+
+
+def _judge(path: str, contract: Contract, structural: list[Finding], mesh: Mesh | None,
+           broken: set[str | None] | frozenset[str | None] = frozenset()) -> Validation:
+    """Meaning, the mesh's built-in policy and its Rego rules over a contract, after its structure."""
     meaning = [f for f in validate_meaning(contract) if not _within(f.location.json_path, broken)]
     governance = check_policy(contract, mesh) if mesh is not None else []
     rego = mesh.rego_policies if mesh is not None else None
     if rego is not None and rego.on_validate and not has_errors(structural + meaning):
         governance += rego(contract)  # the mesh's own Rego rules, on a contract they can trust
-    findings = sorted(structural + meaning + governance, key=sort_key)
-    return Validation(doc.path, contract, findings)
+    return Validation(path, contract, sorted(structural + meaning + governance, key=sort_key))
 
 
 def validate_file(path: str | Path, mesh: Mesh | None = None, within: Path | None = None) -> Validation:

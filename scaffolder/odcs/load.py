@@ -15,8 +15,7 @@ from scaffolder.odcs.detect import is_odcs
 from scaffolder.report.finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from scaffolder.contract.mesh import Mesh
-    from scaffolder.contract.validate import Validation
+    from scaffolder.contract.model import Contract
 
 # ODCS keys that we read (maybe not all of their content): kept to write them back as they were
 # (spelling, numbers, team members), but not reported as having no counterpart.
@@ -62,27 +61,21 @@ def _label(path: PathKey) -> str:
     return to_json_path(path)[2:] or "document"
 
 
-def validate_odcs(doc: Document, mesh: Mesh | None) -> list[Validation]:
-    """One Validation per table: the ODCS schema's findings, then ours on the converted contract."""
+def odcs_tables(doc: Document) -> list[tuple[Contract, list[Finding]]]:
+    """Each table of an ODCS document as our contract, with the findings only ODCS can give (its
+    schema's, and what was kept without a counterpart); contract.validate adds the rest."""
     from scaffolder.contract.model import build
-    from scaffolder.contract.policy import check_policy
-    from scaffolder.contract.semantics import validate_meaning
-    from scaffolder.contract.validate import Validation
     from scaffolder.odcs.schema import validate_odcs_structure
-    from scaffolder.report.finding import sort_key
 
     structural = validate_odcs_structure(doc)
-    convs = convert_located(doc.data)
     out = []
-    for i, conv in enumerate(convs):
+    for i, conv in enumerate(convert_located(doc.data)):
         prefix = f"$.schema[{_index(conv, i)}]"
         mine = [f for f in structural if _belongs(f, prefix, i)]
         contract = build(located(doc, conv))
-        meaning = validate_meaning(contract)
-        governance = check_policy(contract, mesh) if mesh is not None else []
         kept = [f for f in kept_findings(doc, conv, contract.name)
                 if i == 0 or (f.location.json_path or "").startswith("$.schema[")]  # contract-wide: once
-        out.append(Validation(doc.path, contract, sorted(mine + meaning + governance + kept, key=sort_key)))
+        out.append((contract, mine + kept))
     return out
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from scaffolder.contract.model import Contract, Field
     from scaffolder.contract.mesh import Mesh
+    from scaffolder.contract.model import Contract, Field
     from scaffolder.report.finding import Finding
 
 

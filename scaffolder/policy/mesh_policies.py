@@ -26,8 +26,8 @@ from scaffolder.report.finding import Finding, Severity
 
 if TYPE_CHECKING:
     from scaffolder.contract.load import Document
-    from scaffolder.contract.model import Contract
     from scaffolder.contract.mesh import Mesh
+    from scaffolder.contract.model import Contract
 
 # conftest's rule kinds and what each means for the exit code.
 KINDS: dict[str, Severity] = {"deny": Severity.ERROR, "violation": Severity.ERROR, "warn": Severity.WARNING}

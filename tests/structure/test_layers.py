@@ -25,8 +25,11 @@ LAYERS: list[list[str]] = [
     ["scaffolder.vcs", "scaffolder.github.comment", "scaffolder.github.environment",
      "scaffolder.github.sinks"],
     # the contract language: model, loader, validation, the mesh; the assertion vocabulary
-    # (checks/assertions.py is a catalogue of data the validator reads)
-    ["scaffolder.contract", "scaffolder.odcs", "scaffolder.checks.assertions"],
+    # (checks/assertions.py is a catalogue of data the validator reads, with each assertion's
+    # predicate builder and the SQL pieces those need: no engine, no I/O)
+    ["scaffolder.contract", "scaffolder.odcs", "scaffolder.checks.assertions",
+     "scaffolder.checks.predicates", "scaffolder.checks.sql", "scaffolder.checks.dialects",
+     "scaffolder.checks.literals", "scaffolder.checks.conform"],
     # what is decided from contracts: the change gate, data checks, policies, access
     ["scaffolder.changes", "scaffolder.checks", "scaffolder.policy", "scaffolder.access",
      "scaffolder.interop", "scaffolder.templates_support"],
