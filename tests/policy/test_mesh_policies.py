@@ -223,3 +223,17 @@ def test_a_policy_folder_outside_the_mesh_is_refused(tmp_path):
     run = run_cli("validate", cwd=root)
     assert run.code == 2
     assert "mesh.yaml:6:9: policy.rego '../elsewhere' must be a folder inside the mesh" in run.err
+
+
+def test_policies_run_on_each_table_of_an_odcs_contract_located_in_its_file(tmp_path):
+    root = mesh(tmp_path, ("policies/fields.rego", RULES))
+    odcs = "domains/orders/orders.odcs.yaml"
+    converted = run_cli("convert", ORDERS, "--to", "odcs", "-o", odcs, cwd=root)
+    assert converted.code == 0, converted.out + converted.err
+    (root / ORDERS).unlink()
+    (root / "mesh.yaml").write_text((root / "mesh.yaml").read_text().replace("data-product-contract.yaml",
+                                                                             "*.odcs.yaml"))
+    run = run_cli("validate", cwd=root)
+    assert run.code == 1, run.out + run.err
+    line = line_of((root / odcs).read_text(), "- name: customer_id")
+    assert f"{odcs}:{line}:5: field customer_id: PII must be tokenized here [policy:mesh.fields.deny]" in run.out
