@@ -1,0 +1,294 @@
+"""`run_incremental`: check only the files STATE has not seen, report for the whole table.
+
+The run, in order: list SOURCE's files and compare them with STATE's record
+(checks.incremental.files); decide incremental or full (a changed or deleted
+file, other columns, another source, no record or `--full` make it full);
+read each part a check needs (checks.incremental.partials) from the new files
+when STATE has it, from every file when it does not (a new or changed check);
+then, in one transaction, grow the parts, record the files, contract and
+columns, and score every check from the parts. Reading happens before the
+transaction opens: a failing read or a killed run leaves STATE as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.checks import sandbox
+from scaffolder.checks.assertions import Combine
+from scaffolder.checks.compile import Check, Counting, plan
+from scaffolder.checks.engines.duckdb import DuckDBEngine
+from scaffolder.checks.guards import check_text, data_files
+from scaffolder.checks.incremental.files import FileDiff, compare
+from scaffolder.checks.incremental.partials import (
+    ROWS,
+    Part,
+    batch_sql,
+    combine_of,
+    grow_sql,
+    parts_of,
+    score_sql,
+)
+from scaffolder.checks.incremental.state import State
+from scaffolder.checks.incremental.state import paths as state_paths
+from scaffolder.checks.results import CheckReport
+from scaffolder.checks.run import (
+    Progress,
+    _bind_columns,
+    _engine_error,
+    _extra_columns,
+    _freshness,
+    _main,
+    _result,
+    _samples,
+    _schema_results,
+    _score,
+)
+from scaffolder.checks.sources import RELATION, TYPED, _view, detect, file_reader
+from scaffolder.checks.sql import Params
+from scaffolder.contract.model import Contract
+from scaffolder.errors import UsageError
+from scaffolder.report.words import plural
+
+FILE_FORMATS = ("parquet", "csv", "json", "ndjson")
+EVERY = "__scaffolder_every"  # every file, when some checks need more than the new ones
+INCREMENTAL, FULL = "incremental", "full"
+
+
+@dataclass
+class RunInfo:
+    """How the run was made: which files it read and why."""
+
+    state: str
+    mode: str  # incremental | full
+    files: int  # SOURCE's files now
+    read: list[str] = field(default_factory=list)  # the files read for every check
+    reasons: list[str] = field(default_factory=list)  # why the run is full
+    every: dict[str, str] = field(default_factory=dict)  # incremental: check id -> why it read every file
+    contract_changed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "mode": self.mode, "files": self.files, "read": self.read,
+                "reasons": self.reasons, "contract_changed": self.contract_changed,
+                "read_every_file": self.every}
+
+
+@dataclass
+class IncrementalReport(CheckReport):
+    """A check report for the whole table, with how the run read it."""
+
+    run: RunInfo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.run is not None:
+            out["incremental"] = self.run.to_json()
+        return out
+
+
+def run_incremental(contract: Contract | str | Path, source: str, state: str, *, full: bool = False,
+                    now: dt.datetime | None = None, samples: int = 0, source_format: str | None = None,
+                    progress: Progress | None = None) -> IncrementalReport:
+    """Check `source` against `contract`, reading only the files `state` has not seen.
+
+    The results equal `run_checks(contract, source)`'s (tests/checks/incremental prove it).
+    Raises ContractError / SourceError / StateError (UsageErrors) like run_checks.
+    """
+    if not isinstance(contract, Contract):
+        from scaffolder.contract.validate import load_contract
+
+        contract = load_contract(contract)
+    eng = DuckDBEngine()
+    try:
+        return _Run(eng, contract, source, state, progress or (lambda _m: None)).run(
+            full=full, now=now, samples=samples, source_format=source_format)
+    finally:
+        eng.close()
+
+
+def contract_hash(contract: Contract) -> str:
+    return "sha256:" + hashlib.sha256(contract.doc.text.encode("utf-8")).hexdigest()
+
+
+class _Run:
+    def __init__(self, eng: DuckDBEngine, contract: Contract, source: str, state: str, say: Progress):
+        self.eng, self.con, self.contract, self.source, self.say = eng, eng.con, contract, source, say
+        self.state_path = state
+        self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
+        self.batches: dict[str, str] = {}  # part name -> its batch table
+
+    def run(self, *, full: bool, now: dt.datetime | None, samples: int,
+            source_format: str | None) -> IncrementalReport:
+        started = time.perf_counter()
+        kind = detect(self.source, source_format)
+        if kind not in FILE_FORMATS:
+            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source; "
+                             f"this is a {kind} source (Delta/Iceberg snapshots and watermark columns are not "
+                             "supported yet): run without --state")
+        files = data_files(self.source)
+        for f in files:
+            check_text(f, kind)
+        started_ns = time.time_ns()
+        sandbox.allow_only(self.con, [*files, *state_paths(self.state_path)])
+        st = self.st = State(self.con, self.state_path)
+        diff = compare(files, st.files, started_ns)
+        where = os.path.abspath(self.source)
+        info = RunInfo(self.state_path, FULL, len(files))
+        info.reasons = _full_reasons(st, diff, where, kind, full)
+        self.kind, self.files = kind, files
+        physical = st.columns or {}
+        info.read = files if info.reasons else diff.new
+        if info.read:
+            self.say(f"reading {plural(len(info.read), 'file')}")
+            columns = self._open(info.read, RELATION)
+            if not info.reasons and columns != physical:
+                info.reasons.append("the new files' columns differ from the recorded ones")
+                info.read = files
+                columns = self._open(files, RELATION)
+            physical = columns
+        info.mode = FULL if info.reasons else INCREMENTAL
+
+        contract = self.contract
+        checks = plan(contract)
+        _bind_columns(checks, contract, physical)
+        self.eng.prepare(checks)
+        report = IncrementalReport(contract.path, contract.name, self.source, kind, None, run=info)
+        report.warnings = _extra_columns(contract, physical)
+        results = {c.id: _result(c, contract) for c in checks}
+        _schema_results(checks, results, contract, physical, typed=kind in TYPED)
+        live = [c for c in checks if c.error is None and c.counting is not Counting.COLUMNS]
+        needs = {c.id: parts_of(c) for c in live}
+        parts = list(dict.fromkeys([ROWS, *(p for c in live for p in needs[c.id])]))
+        known = set() if info.mode == FULL else st.partials
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(contract)
+        every = [c for c in live if combine_of(c) is Combine.FULL]
+        if info.mode == INCREMENTAL:
+            for c in live:
+                if c in every:
+                    info.every[c.id] = f"{c.assertion} cannot be combined from partials"
+                elif any(p.name not in known for p in needs[c.id]):
+                    info.every[c.id] = "new or changed check: not recorded in STATE"
+        whole = RELATION
+        if info.mode == INCREMENTAL and (every or any(p.name not in known for p in parts)):
+            self.say(f"reading every file for {plural(len(info.every), 'check')}")
+            whole = EVERY
+            self._open(files, EVERY)
+        self._read([p for p in parts if p.name in known], RELATION if info.read else None)
+        self._read([p for p in parts if p.name not in known], whole)
+        values: dict[tuple[str, str], Any] = {}
+        if every:
+            self.eng.relation = whole
+            values.update(_main(self.eng, every, None, results)[0])
+        for c in live:
+            for p in needs[c.id]:
+                if p.name in self.errors:
+                    _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
+        meta = {"contract_hash": contract_hash(contract), "source": where, "format": kind,
+                "columns": json.dumps(physical)}
+        st.begin()
+        try:
+            self._grow(parts, fresh=info.mode == FULL)
+            st.drop(st.partials - {p.name for p in parts if p.name not in self.errors})
+            st.record(meta, diff.seen)
+            report.rows = int(st.rows(f"SELECT CAST(sum(rows) AS BIGINT) FROM {st.table(ROWS.name)}")[0][0] or 0)
+            for c in live:
+                if results[c.id].error is None and c not in every:
+                    values.update(self._score(c))
+            st.commit()
+        except BaseException:
+            st.rollback()
+            raise
+        for c in checks:
+            r = results[c.id]
+            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and r.error is None:
+                _score(c, r, values)
+            elif c.counting is Counting.FRESHNESS:
+                _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
+        if samples > 0:
+            self._samples(checks, results, samples, bool(info.read))
+        report.checks = [results[c.id] for c in checks]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _open(self, files: list[str], name: str) -> dict[str, str]:
+        strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
+        return _view(self.con, file_reader(self.con, self.kind, files, strings), self.source,
+                     materialise=self.kind != "parquet", name=name)
+
+    def _read(self, parts: list[Part], relation: str | None) -> None:
+        """Each part's batch from `relation` into a temporary table (outside the transaction)."""
+        import duckdb
+
+        if relation is None:
+            return
+        for part in parts:
+            table = f"__scaffolder_batch_{part.name}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {table} AS {batch_sql(part, relation, params := Params())}",
+                                 params.bound)
+            except duckdb.Error as exc:
+                self.errors[part.name] = exc
+                continue
+            self.batches[part.name] = table
+
+    def _grow(self, parts: list[Part], *, fresh: bool) -> None:
+        st = self.st
+        if fresh:
+            st.drop(set(st.partials))
+        for part in parts:
+            batch = self.batches.get(part.name)
+            if batch is None:
+                continue
+            for sql in grow_sql(part, st.table(part.name), batch, part.name in st.partials):
+                self.con.execute(sql)
+            st.partials.add(part.name)
+
+    def _score(self, c: Check) -> dict[tuple[str, str], Any]:
+        params = Params()
+        sql, outputs = score_sql(c, lambda p: self.st.table(p.name), params)
+        row = self.con.execute(sql, params.bound).fetchone()
+        return {(c.id, out): value for out, value in zip(outputs, row, strict=True)}
+
+    def _samples(self, checks: list[Check], results: dict[str, Any], n: int, read: bool) -> None:
+        """Duplicates from the key index (the whole table); other failing values from the files read."""
+        self.say("fetching samples of failing checks")
+        self.eng.relation = RELATION
+        for c in checks:
+            r = results[c.id]
+            if r.passed or r.error is not None:
+                continue
+            if c.counting is Counting.DUPLICATES:
+                table = self.st.table(parts_of(c)[1].name)
+                keys = ", ".join(f"k{i}" for i in range(len(c.key)))
+                rows = self.con.execute(f"SELECT {keys} FROM {table} WHERE n > 1 ORDER BY n DESC, {keys} "
+                                        f"LIMIT {int(n)}").fetchall()
+                r.samples = [row[0] if len(row) == 1 else list(row) for row in rows]
+            elif read:
+                r.samples = _samples(self.eng, c, r, self.contract, n)
+
+
+def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool) -> list[str]:
+    """Why this run must read every file for every check (none: it can be incremental)."""
+    if full:
+        return ["--full was given"]
+    if not st.meta:
+        return ["STATE has no record yet (the first run)"]
+    if st.meta.get("source") != source or st.meta.get("format") != kind:
+        return [f"STATE was recorded for another source ({st.meta.get('source')}, {st.meta.get('format')})"]
+    reasons = []
+    if diff.changed:
+        reasons.append(f"{plural(len(diff.changed), 'file')} changed since the last run: {_some(diff.changed)}")
+    if diff.deleted:
+        reasons.append(f"{plural(len(diff.deleted), 'file')} deleted since the last run: {_some(diff.deleted)}")
+    return reasons
+
+
+def _some(paths: list[str], n: int = 3) -> str:
+    return ", ".join(paths[:n]) + (f" and {len(paths) - n} more" if len(paths) > n else "")
