@@ -99,18 +99,57 @@ def batch_sql(part: Part, relation: str, params: Params) -> str:
     return "SELECT " + ", ".join(f"{sql} AS {d.ident(name)}" for name, sql in part.exprs(params)) + f" FROM {relation}"
 
 
-def grow_sql(part: Part, table: str, batch: str, exists: bool) -> list[str]:
-    """Statements adding the batch table `batch` to the part's table in STATE."""
+def _matches(part: Part, rows: str, index: str) -> list[tuple[str, str]]:
+    """(which batch rows, join condition) pairs that find batch keys in the key index.
+
+    Keys without nulls join by `=`, which DuckDB turns into a min/max filter on the index's scan
+    (its zone maps skip what cannot match: new keys past the recorded ones cost nothing); a
+    compound key with some null columns needs IS NOT DISTINCT FROM, which reads the whole index.
+    """
+    n = len(part.key)
+    eq = " AND ".join(f"{index}.k{i} = {rows}.k{i}" for i in range(n))
+    if n == 1:
+        return [("TRUE", eq)]
+    nulls = " OR ".join(f"{rows}.k{i} IS NULL" for i in range(n))
+    same = " AND ".join(f"{index}.k{i} IS NOT DISTINCT FROM {rows}.k{i}" for i in range(n))
+    return [(f"NOT ({nulls})", eq), (nulls, same)]
+
+
+def hits_sql(part: Part, table: str, batch: str) -> str:
+    """The batch's keys (and counts) that the key index `table` holds already."""
+    return " UNION ALL ".join(f"SELECT b.* FROM (SELECT * FROM {batch} AS b WHERE {which}) AS b "
+                              f"JOIN {table} AS t ON {cond}" for which, cond in _matches(part, "b", "t"))
+
+
+def together_sql(parts: list[Part], relation: str, params: Params) -> tuple[str, dict[str, str]]:
+    """Every `agg` part's batch in one scan: the statement, and each part's SELECT from its row."""
+    exprs, picks = [], {}
+    for part in parts:
+        mine = []
+        for name, sql in part.exprs(params):
+            exprs.append(f"{sql} AS a{len(exprs)}")
+            mine.append(f"a{len(exprs) - 1} AS {d.ident(name)}")
+        picks[part.name] = ", ".join(mine)
+    return "SELECT " + ", ".join(exprs) + f" FROM {relation}", picks
+
+
+def grow_sql(part: Part, table: str, batch: str, exists: bool, hits: str | None = None) -> list[str]:
+    """Statements adding the batch table `batch` to the part's table in STATE.
+
+    A key index needs `hits` (hits_sql's rows, read before the transaction): their counts
+    grow, the other keys of the batch are appended.
+    """
     if not exists:
         return [f"CREATE TABLE {table} AS SELECT * FROM {batch}"]
     if part.kind == "agg":
         return [f"INSERT INTO {table} SELECT * FROM {batch}"]
     if part.kind == "distinct":
         return [f"INSERT INTO {table} SELECT v FROM {batch} EXCEPT SELECT v FROM {table}"]
+    assert hits is not None
     same = " AND ".join(f"t.k{i} IS NOT DISTINCT FROM b.k{i}" for i in range(len(part.key)))
-    return [f"UPDATE {table} AS t SET n = t.n + b.n FROM {batch} AS b WHERE {same}",
-            f"INSERT INTO {table} SELECT * FROM {batch} AS b WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} AS t WHERE {same})"]
+    grow = [f"UPDATE {table} AS t SET n = t.n + b.n FROM (SELECT * FROM {hits} AS b WHERE {which}) AS b "
+            f"WHERE {cond}" for which, cond in _matches(part, "b", "t")]
+    return [*grow, f"INSERT INTO {table} SELECT * FROM {batch} AS b ANTI JOIN {hits} AS t ON {same}"]
 
 
 def score_sql(c: Check, tables: Callable[[Part], str], params: Params) -> tuple[str, list[str]]:

@@ -33,8 +33,10 @@ from scaffolder.checks.incremental.partials import (
     batch_sql,
     combine_of,
     grow_sql,
+    hits_sql,
     parts_of,
     score_sql,
+    together_sql,
 )
 from scaffolder.checks.incremental.state import State
 from scaffolder.checks.incremental.state import paths as state_paths
@@ -180,8 +182,8 @@ class _Run:
             self.say(f"reading every file for {plural(len(info.every), 'check')}")
             whole = EVERY
             self._open(files, EVERY)
-        self._read([p for p in parts if p.name in known], RELATION if info.read else None)
-        self._read([p for p in parts if p.name not in known], whole)
+        self._read([p for p in parts if p.name in known], RELATION if info.read else None, grows=True)
+        self._read([p for p in parts if p.name not in known], whole, grows=False)
         values: dict[tuple[str, str], Any] = {}
         if every:
             self.eng.relation = whole
@@ -222,17 +224,36 @@ class _Run:
         return _view(self.con, file_reader(self.con, self.kind, files, strings), self.source,
                      materialise=self.kind != "parquet", name=name)
 
-    def _read(self, parts: list[Part], relation: str | None) -> None:
-        """Each part's batch from `relation` into a temporary table (outside the transaction)."""
+    def _read(self, parts: list[Part], relation: str | None, *, grows: bool) -> None:
+        """Each part's batch from `relation` into a temporary table (outside the transaction);
+        for a key index that `grows`, also the batch's keys it holds already."""
         import duckdb
 
         if relation is None:
             return
+        aggs = [p for p in parts if p.kind == "agg" and p.name not in self.batches]
+        if len(aggs) > 1:  # one scan for all; on an error, each alone finds the culprit
+            sql, picks = together_sql(aggs, relation, params := Params())
+            row = f"__scaffolder_row_{relation}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {row} AS {sql}", params.bound)
+            except duckdb.Error:
+                pass
+            else:
+                for part in aggs:
+                    table = f"__scaffolder_batch_{part.name}"
+                    self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT {picks[part.name]} FROM {row}")
+                    self.batches[part.name] = table
         for part in parts:
+            if part.name in self.batches:
+                continue
             table = f"__scaffolder_batch_{part.name}"
             try:
                 self.con.execute(f"CREATE TEMP TABLE {table} AS {batch_sql(part, relation, params := Params())}",
                                  params.bound)
+                if grows and part.kind == "keys":
+                    self.con.execute(f"CREATE TEMP TABLE {table}_hits AS "
+                                     f"{hits_sql(part, self.st.table(part.name), table)}")
             except duckdb.Error as exc:
                 self.errors[part.name] = exc
                 continue
@@ -246,7 +267,13 @@ class _Run:
             batch = self.batches.get(part.name)
             if batch is None:
                 continue
-            for sql in grow_sql(part, st.table(part.name), batch, part.name in st.partials):
+            exists = part.name in st.partials
+            hits = f"{batch}_hits" if exists and part.kind == "keys" else None
+            if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
+                sqls = [f"INSERT INTO {st.table(part.name)} SELECT * FROM {batch}"]  # no key seen before
+            else:
+                sqls = grow_sql(part, st.table(part.name), batch, exists, hits)
+            for sql in sqls:
                 self.con.execute(sql)
             st.partials.add(part.name)
 
