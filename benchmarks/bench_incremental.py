@@ -82,11 +82,39 @@ def best(fn) -> float:
     return min(times)
 
 
-def main() -> None:
+def measure(text: str, folder: Path, new: Path, work: Path) -> tuple[float, float, float, float]:
+    """(full run, first run, incremental run, STATE MB) for one contract."""
     from scaffolder.checks.incremental import run_incremental
     from scaffolder.checks.run import run_checks
     from scaffolder.contract.validate import load_contract_text
 
+    contract = load_contract_text(text, "bench.yaml")
+    source, state, saved = str(folder / "*.parquet"), work / "state.duckdb", work / "saved.duckdb"
+    added = folder / "new.parquet"
+    added.unlink(missing_ok=True)
+    state.unlink(missing_ok=True)
+    start = time.perf_counter()
+    run_incremental(contract, source, str(state))  # STATE over the N rows
+    first = time.perf_counter() - start
+    shutil.copyfile(state, saved)
+    size_mb = state.stat().st_size / 1e6
+    shutil.copyfile(new, added)
+    try:
+        full = best(lambda: run_checks(contract, source))
+
+        def incremental() -> None:
+            shutil.copyfile(saved, state)
+            report = run_incremental(contract, source, str(state))
+            assert report.run is not None and len(report.run.read) == 1, report.run
+
+        copy = best(lambda: shutil.copyfile(saved, state))  # restoring STATE is timed apart, taken off
+        inc = max(best(incremental) - copy, 0.0)
+    finally:
+        added.unlink()
+    return full, first, inc, size_mb
+
+
+def main() -> None:
     print(f"incremental checks: N rows checked + {NEW:,} new rows, best of {REPEAT}, in process")
     print(f"{'rows, contract':<34} {'full run':>9} {'first run':>10} {'incremental':>12} {'% of full':>10} "
           f"{'STATE MB':>9}  goal")
@@ -94,32 +122,9 @@ def main() -> None:
     try:
         for n in SIZES:
             folder, new = generate(n)
-            added = folder / "new.parquet"
-            added.unlink(missing_ok=True)
             for name, text, goal in (("with uniqueness", WORKLOAD, 10.0), ("no uniqueness", NO_UNIQUENESS, 5.0),
                                      ("+ a mean check", CONTRACT, 10.0)):
-                contract = load_contract_text(text, "bench.yaml")
-                source, state, saved = str(folder / "*.parquet"), work / "state.duckdb", work / "saved.duckdb"
-                state.unlink(missing_ok=True)
-                start = time.perf_counter()
-                run_incremental(contract, source, str(state))  # STATE over the N rows
-                first = time.perf_counter() - start
-                shutil.copyfile(state, saved)
-                size_mb = state.stat().st_size / 1e6
-                shutil.copyfile(new, added)
-                try:
-                    full = best(lambda c=contract: run_checks(c, source))
-
-                    def incremental(c=contract) -> None:
-                        shutil.copyfile(saved, state)
-                        report = run_incremental(c, source, str(state))
-                        assert report.run is not None and len(report.run.read) == 1, report.run
-
-                    # the copy that restores STATE is timed apart and taken off
-                    copy = best(lambda: shutil.copyfile(saved, state))
-                    inc = max(best(incremental) - copy, 0.0)
-                finally:
-                    added.unlink()
+                full, first, inc, size_mb = measure(text, folder, new, work)
                 pct = 100 * inc / full
                 print(f"{n:>10,} + {NEW:,} {name:<15} {full:>8.2f}s {first:>9.2f}s {inc:>11.3f}s {pct:>9.1f}% "
                       f"{size_mb:>9.0f}  <= {goal:.0f}%: {'met' if pct <= goal else 'NOT met'}"

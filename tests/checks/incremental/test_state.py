@@ -199,3 +199,26 @@ def test_full_without_state_is_a_usage_error(table) -> None:
     out = _cli(str(contract), "--data", source, "--full")
     assert out.returncode == 2 and "--full needs --state" in out.stderr
 
+
+
+def test_the_connection_reads_only_the_source_and_state(table, tmp_path: Path, monkeypatch) -> None:
+    from scaffolder.checks.engines.duckdb import DuckDBEngine
+
+    contract, source, state = table
+    secret = tmp_path / "secret.txt"
+    secret.write_text("token")
+    tried: list[str] = []
+    prepare = DuckDBEngine.prepare
+
+    def spy(self, checks):  # once the run has opened the data and STATE and locked the configuration
+        prepare(self, checks)
+        for sql in (f"SELECT * FROM read_text('{secret}')", "SET enable_external_access = true"):
+            try:
+                self.con.execute(sql)
+            except duckdb.Error as exc:
+                tried.append(type(exc).__name__)
+
+    monkeypatch.setattr(DuckDBEngine, "prepare", spy)
+    write(Path(source).parent / "b.parquet", rows()[10:])
+    report = run_incremental(contract, source, state, now=NOW_TS)
+    assert len(tried) == 2 and report.rows == 20
