@@ -43,4 +43,4 @@ def markdown(report: IncrementalReport) -> str:
     lines = [cell(_head(run)), *([f"- {cell(CHANGED)}"] if run.contract_changed else [])]
     lines += [f"- read every file for {code(cid)}: {cell(why)}" for cid, why in run.every.items()]
     lines += [f"- read {code(f)}" for f in run.read] if run.mode != FULL else []
-    return out + "\n\n" + "\n".join(lines)
+    return out + "\n\n" + "\n".join(_clean(line) for line in lines)
