@@ -199,10 +199,9 @@ class _Run:
             self._grow(parts, fresh=info.mode == FULL)
             st.drop(st.partials - {p.name for p in parts if p.name not in self.errors})
             st.record(meta, diff.seen)
-            report.rows = int(st.rows(f"SELECT CAST(sum(rows) AS BIGINT) FROM {st.table(ROWS.name)}")[0][0] or 0)
-            for c in live:
-                if results[c.id].error is None and c not in every:
-                    values.update(self._score(c))
+            scored = self._score([c for c in live if results[c.id].error is None and c not in every])
+            report.rows = int(scored.pop(("", "rows")) or 0)
+            values.update(scored)
             st.commit()
         except BaseException:
             st.rollback()
@@ -277,11 +276,19 @@ class _Run:
                 self.con.execute(sql)
             st.partials.add(part.name)
 
-    def _score(self, c: Check) -> dict[tuple[str, str], Any]:
+    def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
+        """Every check's whole-table values (and the row count) in one statement: each check's
+        statement gives one row, and the rows are cross-joined."""
         params = Params()
-        sql, outputs = score_sql(c, lambda p: self.st.table(p.name), params)
+        selects = [f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}"]
+        outputs: list[tuple[str, str]] = [("", "rows")]
+        for c in checks:
+            sql, outs = score_sql(c, lambda p: self.st.table(p.name), params)
+            selects.append(sql)
+            outputs += [(c.id, out) for out in outs]
+        sql = "SELECT * FROM " + ", ".join(f"({s}) AS s{i}" for i, s in enumerate(selects))
         row = self.con.execute(sql, params.bound).fetchone()
-        return {(c.id, out): value for out, value in zip(outputs, row, strict=True)}
+        return dict(zip(outputs, row, strict=True))
 
     def _samples(self, checks: list[Check], results: dict[str, Any], n: int, read: bool) -> None:
         """Duplicates from the key index (the whole table); other failing values from the files read."""
