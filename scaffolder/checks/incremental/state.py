@@ -102,11 +102,18 @@ class State:
         self.partials -= names
 
     def record(self, meta: dict[str, str], seen: dict[str, Seen]) -> None:
-        """The contract, source and columns of this run, and every file it covers."""
+        """The contract, source and columns of this run, and every file it covers (only the rows
+        that differ from the record are written: a run costs the new files, not all the files)."""
         self.con.execute(f"CREATE OR REPLACE TABLE {META} (key VARCHAR, value VARCHAR)")
         self.con.executemany(f"INSERT INTO {META} VALUES (?, ?)", [["version", VERSION], *map(list, meta.items())])
-        self.con.execute(f"CREATE OR REPLACE TABLE {FILES} (path VARCHAR, size BIGINT, mtime_ns BIGINT, "
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {FILES} (path VARCHAR, size BIGINT, mtime_ns BIGINT, "
                          "digest VARCHAR)")
-        if seen:
-            self.con.executemany(f"INSERT INTO {FILES} VALUES (?, ?, ?, ?)",
-                                 [[s.path, s.size, s.mtime_ns, s.digest] for s in seen.values()])
+        stale = [p for p, f in self.files.items() if seen.get(p) != f]
+        if stale:
+            self.con.execute(f"DELETE FROM {FILES} WHERE list_contains($1::VARCHAR[], path)", [stale])
+        fresh = [f for p, f in seen.items() if self.files.get(p) != f]
+        if fresh:  # one statement of four lists, not a statement per file
+            self.con.execute(f"INSERT INTO {FILES} SELECT unnest($1::VARCHAR[]), unnest($2::BIGINT[]), "
+                             "unnest($3::BIGINT[]), unnest($4::VARCHAR[])",
+                             [[f.path for f in fresh], [f.size for f in fresh], [f.mtime_ns for f in fresh],
+                              [f.digest for f in fresh]])
