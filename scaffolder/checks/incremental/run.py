@@ -151,7 +151,8 @@ class _Run:
             self.say(f"reading {plural(len(info.read), 'file')}")
             columns = self._open(info.read, RELATION)
             if not info.reasons and columns != physical:
-                info.reasons.append("the new files' columns differ from the recorded ones")
+                info.reasons.append("the new files' columns differ from the recorded ones: "
+                                    + _differ(physical, columns))
                 info.read = files
                 columns = self._open(files, RELATION)
             physical = columns
@@ -322,6 +323,11 @@ def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool)
     if diff.deleted:
         reasons.append(f"{plural(len(diff.deleted), 'file')} deleted since the last run: {_some(diff.deleted)}")
     return reasons
+
+
+def _differ(recorded: dict[str, str], new: dict[str, str]) -> str:
+    names = [n for n in dict.fromkeys([*recorded, *new]) if recorded.get(n) != new.get(n)]
+    return ", ".join(f"{n!r} {recorded.get(n) or 'absent'} recorded, {new.get(n) or 'absent'} now" for n in names[:3])
 
 
 def _some(paths: list[str], n: int = 3) -> str:

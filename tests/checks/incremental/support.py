@@ -18,7 +18,7 @@ def write(path: Path, rows: list[tuple[Any, ...]]) -> None:
     _con.execute(f"CREATE OR REPLACE TABLE w ({cols})")
     if rows:
         _con.executemany(f"INSERT INTO w VALUES ({', '.join('?' for _ in COLUMNS)})", rows)
-    fmt = {".parquet": "parquet", ".csv": "csv, HEADER", ".ndjson": "json"}[path.suffix]
+    fmt = {".parquet": "parquet", ".csv": "csv, HEADER", ".ndjson": "json", ".json": "json, ARRAY true"}[path.suffix]
     _con.execute(f"COPY w TO '{path}' (FORMAT {fmt})")
 
 

@@ -133,15 +133,23 @@ def test_full_reads_every_file(table) -> None:
     assert len(report.run.read) == 1
 
 
-def test_csv_files_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ext", ["csv", "json", "ndjson"])
+def test_text_files_too(tmp_path: Path, ext: str) -> None:
     (tmp_path / "c.yaml").write_text(CONTRACT)
     (tmp_path / "d").mkdir()
-    source, state = str(tmp_path / "d" / "*.csv"), str(tmp_path / "s.duckdb")
-    write(tmp_path / "d" / "a.csv", rows()[:10])
+    source, state = str(tmp_path / "d" / f"*.{ext}"), str(tmp_path / "s.duckdb")
+    write(tmp_path / "d" / f"a.{ext}", rows()[:10])
     run_incremental(tmp_path / "c.yaml", source, state, now=NOW_TS)
-    write(tmp_path / "d" / "b.csv", rows()[10:])
+    write(tmp_path / "d" / f"b.{ext}", rows()[2:12])  # notes too: the same sniffed types
     report = run_incremental(tmp_path / "c.yaml", source, state, now=NOW_TS)
-    assert report.run is not None and report.run.mode == "incremental"
+    assert report.run is not None and report.run.mode == "incremental", report.run.reasons
+    same_as_full(report, tmp_path / "c.yaml", source)
+    write(tmp_path / "d" / f"c.{ext}", rows()[12:])  # no note at all: JSON reads the column as another type
+    report = run_incremental(tmp_path / "c.yaml", source, state, now=NOW_TS)
+    assert report.run is not None
+    if ext != "csv":
+        assert report.run.mode == "full" and report.run.reasons[0].startswith("the new files' columns differ")
+        assert "'note'" in report.run.reasons[0]
     same_as_full(report, tmp_path / "c.yaml", source)
 
 
