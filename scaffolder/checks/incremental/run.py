@@ -129,22 +129,60 @@ class _Run:
     def run(self, *, full: bool, now: dt.datetime | None, samples: int,
             source_format: str | None) -> IncrementalReport:
         started = time.perf_counter()
-        kind = detect(self.source, source_format)
+        info, diff, physical = self._files(full, source_format)
+        contract = self.contract
+        checks = plan(contract)
+        _bind_columns(checks, contract, physical)
+        self.eng.prepare(checks)
+        report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)
+        report.warnings = _extra_columns(contract, physical)
+        results = {c.id: _result(c, contract) for c in checks}
+        _schema_results(checks, results, contract, physical, typed=self.kind in TYPED)
+        live = [c for c in checks if c.error is None and c.counting is not Counting.COLUMNS]
+        needs = {c.id: parts_of(c) for c in live}
+        parts = list(dict.fromkeys([ROWS, *(p for c in live for p in needs[c.id])]))
+        every = [c for c in live if combine_of(c) is Combine.FULL]
+        values = self._read_parts(info, parts, needs, every, results)
+        for c in live:
+            for p in needs[c.id]:
+                if p.name in self.errors:
+                    _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
+        meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
+                "format": self.kind, "columns": json.dumps(physical)}
+        scored = self._store(parts, meta, diff, [c for c in live if results[c.id].error is None and c not in every],
+                             fresh=info.mode == FULL)
+        report.rows = int(scored.pop(("", "rows")) or 0)
+        values.update(scored)
+        for c in checks:
+            r = results[c.id]
+            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and r.error is None:
+                _score(c, r, values)
+            elif c.counting is Counting.FRESHNESS:
+                _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
+        if samples > 0:
+            self._samples(checks, results, samples, bool(info.read))
+        report.checks = [results[c.id] for c in checks]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """SOURCE's files against STATE's record: full or incremental, the files to read (opened as
+        `RELATION`), and the columns."""
+        kind = self.kind = detect(self.source, source_format)
         if kind not in FILE_FORMATS:
             raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source; "
                              f"this is a {kind} source (Delta/Iceberg snapshots and watermark columns are not "
                              "supported yet): run without --state")
-        files = data_files(self.source)
+        files = self.files = data_files(self.source)
         for f in files:
             check_text(f, kind)
         started_ns = time.time_ns()
         sandbox.allow_only(self.con, [*files, *state_paths(self.state_path)])
         st = self.st = State(self.con, self.state_path)
         diff = compare(files, st.files, started_ns)
-        where = os.path.abspath(self.source)
         info = RunInfo(self.state_path, FULL, len(files))
-        info.reasons = _full_reasons(st, diff, where, kind, full)
-        self.kind, self.files = kind, files
+        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full)
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         physical = st.columns or {}
         info.read = files if info.reasons else diff.new
         if info.read:
@@ -157,67 +195,46 @@ class _Run:
                 columns = self._open(files, RELATION)
             physical = columns
         info.mode = FULL if info.reasons else INCREMENTAL
+        return info, diff, physical
 
-        contract = self.contract
-        checks = plan(contract)
-        _bind_columns(checks, contract, physical)
-        self.eng.prepare(checks)
-        report = IncrementalReport(contract.path, contract.name, self.source, kind, None, run=info)
-        report.warnings = _extra_columns(contract, physical)
-        results = {c.id: _result(c, contract) for c in checks}
-        _schema_results(checks, results, contract, physical, typed=kind in TYPED)
-        live = [c for c in checks if c.error is None and c.counting is not Counting.COLUMNS]
-        needs = {c.id: parts_of(c) for c in live}
-        parts = list(dict.fromkeys([ROWS, *(p for c in live for p in needs[c.id])]))
-        known = set() if info.mode == FULL else st.partials
-        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(contract)
-        every = [c for c in live if combine_of(c) is Combine.FULL]
+    def _read_parts(self, info: RunInfo, parts: list[Part], needs: dict[str, list[Part]], every: list[Check],
+                    results: dict[str, Any]) -> dict[tuple[str, str], Any]:
+        """Read what each part needs: STATE's parts from the new files, the others (and the checks
+        that cannot combine, whose values this returns) from every file."""
+        known = set() if info.mode == FULL else self.st.partials
         if info.mode == INCREMENTAL:
-            for c in live:
-                if c in every:
-                    info.every[c.id] = f"{c.assertion} cannot be combined from partials"
-                elif any(p.name not in known for p in needs[c.id]):
-                    info.every[c.id] = "new or changed check: not recorded in STATE"
+            for cid, wanted in needs.items():
+                if any(c.id == cid for c in every):
+                    info.every[cid] = f"{results[cid].assertion} cannot be combined from partials"
+                elif any(p.name not in known for p in wanted):
+                    info.every[cid] = "new or changed check: not recorded in STATE"
         whole = RELATION
         if info.mode == INCREMENTAL and (every or any(p.name not in known for p in parts)):
             self.say(f"reading every file for {plural(len(info.every), 'check')}")
             whole = EVERY
-            self._open(files, EVERY)
+            self._open(self.files, EVERY)
         self._read([p for p in parts if p.name in known], RELATION if info.read else None, grows=True)
         self._read([p for p in parts if p.name not in known], whole, grows=False)
-        values: dict[tuple[str, str], Any] = {}
-        if every:
-            self.eng.relation = whole
-            values.update(_main(self.eng, every, None, results)[0])
-        for c in live:
-            for p in needs[c.id]:
-                if p.name in self.errors:
-                    _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
-        meta = {"contract_hash": contract_hash(contract), "source": where, "format": kind,
-                "columns": json.dumps(physical)}
+        if not every:
+            return {}
+        self.eng.relation = whole
+        return _main(self.eng, every, None, results)[0]
+
+    def _store(self, parts: list[Part], meta: dict[str, str], diff: FileDiff, scored: list[Check], *,
+               fresh: bool) -> dict[tuple[str, str], Any]:
+        """One transaction: grow the parts, drop the unused, record the files; score `scored`."""
+        st = self.st
         st.begin()
         try:
-            self._grow(parts, fresh=info.mode == FULL)
+            self._grow(parts, fresh=fresh)
             st.drop(st.partials - {p.name for p in parts if p.name not in self.errors})
             st.record(meta, diff.seen)
-            scored = self._score([c for c in live if results[c.id].error is None and c not in every])
-            report.rows = int(scored.pop(("", "rows")) or 0)
-            values.update(scored)
+            values = self._score(scored)
             st.commit()
         except BaseException:
             st.rollback()
             raise
-        for c in checks:
-            r = results[c.id]
-            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and r.error is None:
-                _score(c, r, values)
-            elif c.counting is Counting.FRESHNESS:
-                _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
-        if samples > 0:
-            self._samples(checks, results, samples, bool(info.read))
-        report.checks = [results[c.id] for c in checks]
-        report.seconds = time.perf_counter() - started
-        return report
+        return values
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:
         strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
