@@ -49,6 +49,9 @@ class State:
         try:
             con.execute(f"ATTACH {literal(path)} AS {ALIAS}")
         except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                raise StateError(f"{path}: in use by another run (it holds the file's lock); run again when "
+                                 "it has finished") from exc
             raise StateError(f"{path}: cannot be opened as a state file: {first_line(exc)}") from exc
         tables = self._tables()
         if tables and "scaffolder_state" not in tables:

@@ -230,3 +230,32 @@ def test_the_connection_reads_only_the_source_and_state(table, tmp_path: Path, m
     write(Path(source).parent / "b.parquet", rows()[10:])
     report = run_incremental(contract, source, state, now=NOW_TS)
     assert len(tried) == 2 and report.rows == 20
+
+
+def test_checks_that_cannot_run_report_what_a_full_run_reports(table) -> None:
+    contract, source, state = table
+    contract.write_text(contract.read_text() + (
+        "      - {name: bad, column: code, assertion: expect_column_values_to_be_between, value: {min_value: 1}}\n"
+        "      - {name: bad2, column: day, assertion: expect_column_values_to_be_between, "
+        "value: {min_value: \"2024-13-45\"}}\n"))
+    for rows_ in (rows()[10:15], rows()[15:]):  # the data error is not stored: every run reads it again
+        write(Path(source).parent / f"{len(rows_)}-{rows_[0][0]}.parquet", rows_)
+        report = run_incremental(contract, source, state, now=NOW_TS)
+        same_as_full(report, contract, source)
+        errors = {c.id: c.error for c in report.checks if c.id.startswith("bad")}
+        assert errors["bad"].startswith("cannot be evaluated on this data: the data's VARCHAR values")
+        assert errors["bad2"] == "bound '2024-13-45' is not a date or timestamp (ISO 8601)"
+        assert report.run is not None and report.run.mode == "incremental" and "bad" in report.run.every
+
+
+def test_a_state_in_use_is_a_usage_error(table) -> None:
+    contract, source, state = table
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(60)", state], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StateError, match="in use by another run"):
+            run_incremental(contract, source, state)
+    finally:
+        holder.kill()
+        holder.wait()
