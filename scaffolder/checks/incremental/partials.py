@@ -25,7 +25,6 @@ from scaffolder.checks.dialects import DUCKDB
 from scaffolder.checks.sql import Params
 
 Exprs = Callable[[Params], list[tuple[str, str]]]  # (column of the part, SQL aggregate over a batch)
-Values = dict[tuple[str, str], Any]
 d = DUCKDB
 
 
