@@ -5,7 +5,7 @@ Validation reads `scope`, `args`, `required` and `one_of`; the compiler reads
 checks.predicates) and `aggregate`; the Parquet shortcuts read `footer` and
 `pushdown`; the change gate reads `grading` (how a change to each argument is
 graded); messages use `summary`, samples `samples_by_key`; OpenLineage uses
-`lineage`. A new assertion
+`lineage`; incremental runs (checks.incremental) read `combine`. A new assertion
 is one entry here (tests/checks/test_catalogue.py holds every entry complete).
 """
 
@@ -51,6 +51,19 @@ class Footer(StrEnum):
     MAX = "max"  # the observed value is the footer's max
 
 
+class Combine(StrEnum):
+    """How an incremental run (checks.incremental) joins what new files hold with what STATE recorded."""
+
+    SUM = "sum"  # failed/total counts add up
+    MIN = "min"  # the minimum of the recorded and the new minimum
+    MAX = "max"  # the maximum of the recorded and the new maximum
+    ROWS = "rows"  # the row counts add up; the bounds are compared with the sum
+    DISTINCT_SET = "distinct_set"  # the recorded set of distinct values, grown by the new ones
+    KEY_INDEX = "key_index"  # the recorded keys and their counts, grown by the new ones
+    COLUMNS = "columns"  # read from the column list: nothing to combine
+    FULL = "full"  # cannot combine exactly: every run reads every file for this check
+
+
 @dataclass(frozen=True)
 class Assertion:
     name: str
@@ -69,6 +82,7 @@ class Assertion:
     pushdown: bool = False  # a lone `count(*) WHERE predicate` the Parquet reader can skip row groups for
     lineage: str = ""  # the short class OpenLineage consumers show (default: the name)
     samples_by_key: bool = False  # samples are the primary key of failing rows (their value says nothing)
+    combine: Combine = Combine.SUM  # how an incremental run combines partials (checks.incremental)
 
     @property
     def lineage_class(self) -> str:
@@ -109,7 +123,7 @@ _ENTRIES = [
     Assertion("expect_column_values_to_be_null", "column", "every value is null",
               Counting.ALL_ROWS, "not null", lambda e, a, c, p: f"({e} IS NOT NULL)", footer=Footer.NON_NULLS),
     Assertion("expect_column_values_to_be_unique", "column", "no non-null value occurs twice",
-              Counting.DUPLICATES, "duplicated", lineage="unique"),
+              Counting.DUPLICATES, "duplicated", lineage="unique", combine=Combine.KEY_INDEX),
     _between("expect_column_values_to_be_between", "column", "every non-null value lies within the bounds (inclusive)",
              "out of bounds", footer=Footer.RANGE, pushdown=True, lineage="between"),
     Assertion("expect_column_values_to_be_in_set", "column", "every non-null value is one of value_set",
@@ -128,24 +142,31 @@ _ENTRIES = [
     _between("expect_column_value_lengths_to_be_between", "column", "every non-null value's length lies within the bounds",
              "of a length out of bounds", INT, build=lambda e, a, c, p: between(e, a, c, p, length=True)),
     _between("expect_column_min_to_be_between", "column", "the column's minimum lies within the bounds",
-             "minimum out of bounds", counting=Counting.AGGREGATE, aggregate="min", footer=Footer.MIN),
+             "minimum out of bounds", counting=Counting.AGGREGATE, aggregate="min", footer=Footer.MIN,
+             combine=Combine.MIN),
     _between("expect_column_max_to_be_between", "column", "the column's maximum lies within the bounds",
-             "maximum out of bounds", counting=Counting.AGGREGATE, aggregate="max", footer=Footer.MAX),
+             "maximum out of bounds", counting=Counting.AGGREGATE, aggregate="max", footer=Footer.MAX,
+             combine=Combine.MAX),
     _between("expect_column_mean_to_be_between", "column", "the column's mean lies within the bounds",
              "mean out of bounds", counting=Counting.AGGREGATE, aggregate="avg",
-             build=lambda e, a, c, p: between(e, a, c, p, finite=True)),
+             build=lambda e, a, c, p: between(e, a, c, p, finite=True),
+             # a float mean is a compensated sum whose rounding depends on every value at once
+             combine=Combine.FULL),
     Assertion("expect_column_distinct_values_to_be_in_set", "column", "every distinct non-null value is one of value_set",
               Counting.DISTINCT, "distinct values not in the set", _not(in_set), args=_SET, required=("value_set",),
-              example={"value_set": ["EUR", "USD"]}, grading=_GROWS_LOOSENS),
+              example={"value_set": ["EUR", "USD"]}, grading=_GROWS_LOOSENS, combine=Combine.DISTINCT_SET),
     Assertion("expect_compound_columns_to_be_unique", "table", "no combination of column_list occurs twice",
               Counting.DUPLICATES, "duplicated combinations", args={"column_list": COLUMNS},
-              required=("column_list",), example={"column_list": ["order_id", "line_no"]}),
+              required=("column_list",), example={"column_list": ["order_id", "line_no"]},
+              combine=Combine.KEY_INDEX),
     _between("expect_table_row_count_to_be_between", "table", "the row count lies within the bounds",
-             "row count out of bounds", INT, counting=Counting.ROW_COUNT, build=_row_count, lineage="row_count"),
+             "row count out of bounds", INT, counting=Counting.ROW_COUNT, build=_row_count, lineage="row_count",
+             combine=Combine.ROWS),
     Assertion("expect_table_columns_to_match_set", "table",
               "the table's columns are column_set (exactly, unless exact_match is false)",
               Counting.COLUMNS, "columns differ", args={"column_set": COLUMNS, "exact_match": BOOL},
-              required=("column_set",), example={"column_set": ["order_id", "event_ts"], "exact_match": True}),
+              required=("column_set",), example={"column_set": ["order_id", "event_ts"], "exact_match": True},
+              combine=Combine.COLUMNS),
 ]
 
 ASSERTIONS: dict[str, Assertion] = {a.name: a for a in _ENTRIES}

@@ -112,18 +112,11 @@ def _open(con: Any, text: str, fmt: str | None, text_columns: list[str]) -> Sour
         for f in files:
             check_text(f, kind)
         sandbox.allow_only(con, files)
-        listing = file_list(files)
         if kind == "parquet":
             source.files = files
-            reader = f"read_parquet({listing})"
-        elif kind == "csv":
-            reader = _csv_reader(con, listing, text_columns)
-        elif kind == "json":
-            reader = f"read_json_auto({listing})"
-        else:
-            reader = f"read_json({listing}, format = 'newline_delimited')"
         # text is parsed once into a table: the scan and the uniqueness pass then read columns
-        source.columns = _view(con, reader, text, materialise=kind != "parquet")
+        source.columns = _view(con, file_reader(con, kind, files, text_columns), text,
+                               materialise=kind != "parquet")
         if any(_RENAMED.fullmatch(c) for c in source.columns):  # DuckDB renames the second of a clash
             _case_clash(text, _stored_names(con, kind, files[0]), source.columns)
     elif kind == "duckdb":
@@ -137,16 +130,29 @@ def _open(con: Any, text: str, fmt: str | None, text_columns: list[str]) -> Sour
     return source
 
 
-def _view(con: Any, reader: str, text: str, *, materialise: bool = False) -> dict[str, str]:
-    """`RELATION` over `reader`; its columns (reading them is what proves the source opens)."""
+def file_reader(con: Any, kind: str, files: list[str], text_columns: list[str]) -> str:
+    """The DuckDB table function reading `files` of a file format (parquet, csv, json, ndjson)."""
+    listing = file_list(files)
+    if kind == "parquet":
+        return f"read_parquet({listing})"
+    if kind == "csv":
+        return _csv_reader(con, listing, text_columns)
+    if kind == "json":
+        return f"read_json_auto({listing})"
+    return f"read_json({listing}, format = 'newline_delimited')"
+
+
+def _view(con: Any, reader: str, text: str, *, materialise: bool = False,
+          name: str = RELATION) -> dict[str, str]:
+    """`name` (default `RELATION`) over `reader`; its columns (reading them proves the source opens)."""
     import duckdb
 
     try:
         if materialise:
-            con.execute(f"CREATE OR REPLACE TABLE {RELATION} AS SELECT * FROM {reader}")
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {reader}")
         else:
-            con.execute(f"CREATE OR REPLACE VIEW {RELATION} AS SELECT * FROM {reader}")
-        columns = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {RELATION}").fetchall()}
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {reader}")
+        columns = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall()}
     except duckdb.Error as exc:
         raise SourceError(f"{text}: cannot be read: {first_line(exc)}") from exc
     check_width(text, len(columns))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from scaffolder.checks.dialects import DIALECTS
 from scaffolder.checks.engines import ENGINES
@@ -50,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="--print-sql: the SQL dialect (default: the engine's)")
     p.add_argument("--record", metavar="STORE", default=None,
                    help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
+    inc = p.add_argument_group("incremental checks (docs/incremental.md)")
+    inc.add_argument("--state", metavar="STATE", default=None,
+                     help="a DuckDB file recording what earlier runs saw: read only new files, report for "
+                     "the whole table (Parquet/CSV/JSON files, --engine duckdb; created if missing)")
+    inc.add_argument("--full", action="store_true",
+                     help="with --state: read every file and rebuild STATE")
     add_dbt_options(p)
     add_format(p, "text", "json", "markdown")
     p.set_defaults(run=run_test)
@@ -82,28 +89,45 @@ def run_test(args: argparse.Namespace) -> int:
         return _print_sql(validation.contract, args)
     if not args.data:
         raise UsageError("--data SOURCE is required (the data to check)")
-    options = engine_options(args)
+    check, kw = run_checks, {"engine": args.engine, "engine_options": engine_options(args)}
+    if args.state or args.full:
+        check, kw = _incremental(args)
     if args.record:  # the same call, timed, and appended to the history (unreadable data too)
         from scaffolder.health.recorder import recording
 
-        run_checks = recording(run_checks, args.record, validation.contract, now)
+        check = recording(check, args.record, validation.contract, now)
     if interactive() and args.format != "json":
         from rich.console import Console
 
         with Console(stderr=True).status("checking data…") as status:
-            report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                                source_format=args.source_format, progress=lambda msg: status.update(msg),
-                                engine=args.engine, engine_options=options)
+            report = check(validation.contract, args.data, now=now, samples=args.samples,
+                           source_format=args.source_format, progress=lambda msg: status.update(msg), **kw)
     else:
-        report = run_checks(validation.contract, args.data, now=now, samples=args.samples,
-                            source_format=args.source_format, engine=args.engine, engine_options=options)
+        report = check(validation.contract, args.data, now=now, samples=args.samples,
+                       source_format=args.source_format, **kw)
     if args.format == "json":
         print(dumps(report.to_json()))
+    elif args.state:
+        from scaffolder.checks.incremental import render
+
+        print(render.markdown(report) if args.format == "markdown" else render.text(report, verbose=args.verbose))
     elif args.format == "markdown":
         print(render_markdown(report))
     else:
         print(render_text(report, verbose=args.verbose))
     return 0 if report.ok else 1
+
+
+def _incremental(args: argparse.Namespace) -> tuple[Any, dict[str, object]]:
+    """`--state`: checks.incremental instead of run_checks (DuckDB only, for now)."""
+    from scaffolder.checks.incremental import run_incremental
+    from scaffolder.errors import UsageError
+
+    if not args.state:
+        raise UsageError("--full needs --state STATE (without --state every run reads every file)")
+    if args.engine != "duckdb":
+        raise UsageError(f"--state works with --engine duckdb only (for now), not --engine {args.engine}")
+    return run_incremental, {"state": args.state, "full": args.full}
 
 
 def engine_options(args: argparse.Namespace) -> dict[str, object]:

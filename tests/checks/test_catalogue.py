@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.changes.diff import _grading
-from scaffolder.checks.assertions import ASSERTIONS, Assertion, Footer, Grade
+from scaffolder.checks.assertions import ASSERTIONS, Assertion, Combine, Footer, Grade
 from scaffolder.checks.compile import Col, Counting
 from scaffolder.checks.dialects import DIALECTS
 from scaffolder.checks.sql import Params
@@ -54,3 +54,29 @@ def test_bounds_and_sets_are_graded() -> None:
     assert ASSERTIONS["expect_column_values_to_be_in_set"].grading["value_set"] is Grade.SET_GROWS_LOOSENS
     assert ASSERTIONS["expect_column_values_to_not_be_in_set"].grading["value_set"] is Grade.SET_GROWS_TIGHTENS
     assert ASSERTIONS["expect_column_values_to_be_between"].grading["min_value"] is Grade.LOWER_BOUND
+
+
+# How incremental runs may combine each counting (checks.incremental); FULL reads every file.
+COMBINES = {
+    Counting.ALL_ROWS: {Combine.SUM}, Counting.NON_NULL: {Combine.SUM},
+    Counting.DUPLICATES: {Combine.KEY_INDEX}, Counting.DISTINCT: {Combine.DISTINCT_SET},
+    Counting.AGGREGATE: {Combine.MIN, Combine.MAX, Combine.FULL}, Counting.ROW_COUNT: {Combine.ROWS},
+    Counting.COLUMNS: {Combine.COLUMNS},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ASSERTIONS))
+def test_every_assertion_declares_how_it_combines(name: str) -> None:
+    from scaffolder.checks.compile import Check
+    from scaffolder.checks.incremental.partials import parts_of
+
+    a = ASSERTIONS[name]
+    assert a.combine in COMBINES[a.counting]
+    if a.combine in (Combine.MIN, Combine.MAX):
+        assert a.aggregate == a.combine.value
+    column = None if a.scope == "table" else "x"
+    cols = tuple(a.example.get("column_list", ())) if a.counting is Counting.DUPLICATES else ()
+    c = Check("c", "quality", name, column, dict(a.example), 1.0, (), "$", columns=cols)
+    c.cols = {k: Col(k, "BIGINT", "number") for k in (*cols, "x")}
+    # partials exist exactly for the assertions that combine from them
+    assert bool(parts_of(c)) is (a.combine not in (Combine.FULL, Combine.COLUMNS))

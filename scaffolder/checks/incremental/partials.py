@@ -1,0 +1,176 @@
+"""What STATE keeps for each check, how a batch of files grows it, and how the whole is scored.
+
+Each check needs zero or more *parts*, found by the assertion catalogue's
+`combine` (checks.assertions.Combine): a `p_*` table of partial aggregates
+(failed/total counts, a min, a max, a latest timestamp; one row per run), a
+`k_*` key index (every key and how often it occurs) or a `d_*` set of
+distinct values. A part's name is a hash of everything its values depend on
+(the assertion, its arguments, the columns and their types), so a changed
+bound or a new check finds no part and is read over every file, while a
+changed threshold keeps its part. Checks that share a part (a primary key's
+not-null and the row count) share its table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffolder.checks.assertions import Combine
+from scaffolder.checks.compile import Check, Counting, not_all_null
+from scaffolder.checks.dialects import DUCKDB
+from scaffolder.checks.sql import Params
+
+Exprs = Callable[[Params], list[tuple[str, str]]]  # (column of the part, SQL aggregate over a batch)
+d = DUCKDB
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str  # its table in STATE
+    kind: str  # "agg" | "keys" | "distinct"
+    key: tuple[str, ...] = ()  # keys/distinct: the columns
+    exprs: Exprs = field(default=lambda _p: [], compare=False, hash=False)
+
+
+ROWS = Part("p_rows", "agg", exprs=lambda _p: [("rows", "count(*)")])
+
+
+def combine_of(c: Check) -> Combine:
+    """The catalogue's `combine` (the schema and freshness checks are not catalogue assertions)."""
+    if c.counting is Counting.COLUMNS:
+        return Combine.COLUMNS
+    if c.counting is Counting.FRESHNESS:
+        return Combine.MAX
+    assert c.rule is not None
+    return c.rule.combine
+
+
+def _name(prefix: str, c: Check, *what: Any) -> str:
+    types = {n: [c.cols[n].physical, c.cols[n].timezone] for n in c.key}
+    text = json.dumps([*what, list(c.key), types], sort_keys=True, default=str)
+    return prefix + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _latest(c: Check) -> str:
+    col = c.col
+    value = col.sql if col.family == "timestamptz" else d.cast(col.sql, "TIMESTAMP")
+    return f"max({value})"
+
+
+def parts_of(c: Check) -> list[Part]:
+    """The parts `c` is scored from (none: read from the columns, or read over every file)."""
+    kind = combine_of(c)
+    if kind is Combine.SUM:
+        total = "count(*)" if c.counting is Counting.ALL_ROWS else f"count({c.col.sql})"
+        return [Part(_name("p_", c, "sum", c.assertion, c.args), "agg",
+                     exprs=lambda p: [("failed", d.count_if(c.predicate(p))), ("total", total)])]
+    if kind is Combine.KEY_INDEX:
+        total = f"count({c.col.sql})" if len(c.key) == 1 else d.count_if(not_all_null(c.key, d))
+        return [Part(_name("p_", c, "keys_total"), "agg", exprs=lambda _p: [("total", total)]),
+                Part(_name("k_", c, "keys"), "keys", c.key)]
+    if kind is Combine.ROWS:
+        return [ROWS]
+    if kind is Combine.DISTINCT_SET:
+        return [Part(_name("d_", c, "distinct"), "distinct", c.key)]
+    if kind in (Combine.MIN, Combine.MAX):
+        agg = _latest(c) if c.counting is Counting.FRESHNESS else c.aggregate()
+        return [Part(_name("p_", c, kind.value, c.counting), "agg", exprs=lambda _p: [("m", agg)])]
+    return []  # COLUMNS: nothing to read; FULL: read over every file on every run
+
+
+def _keys(key: tuple[str, ...]) -> str:
+    return ", ".join(f"{d.ident(col)} AS k{i}" for i, col in enumerate(key))
+
+
+def batch_sql(part: Part, relation: str, params: Params) -> str:
+    """A statement giving what `relation` (a batch of files) adds to `part`."""
+    if part.kind == "keys":
+        groups = ", ".join(map(d.ident, part.key))
+        return (f"SELECT {_keys(part.key)}, count(*) AS n FROM {relation} WHERE {not_all_null(part.key, d)} "
+                f"GROUP BY {groups}")
+    if part.kind == "distinct":
+        col = d.ident(part.key[0])
+        return f"SELECT DISTINCT {col} AS v FROM {relation} WHERE {col} IS NOT NULL"
+    return "SELECT " + ", ".join(f"{sql} AS {d.ident(name)}" for name, sql in part.exprs(params)) + f" FROM {relation}"
+
+
+def _matches(part: Part, rows: str, index: str) -> list[tuple[str, str]]:
+    """(which batch rows, join condition) pairs that find batch keys in the key index.
+
+    Keys without nulls join by `=`, which DuckDB turns into a min/max filter on the index's scan
+    (its zone maps skip what cannot match: new keys past the recorded ones cost nothing); a
+    compound key with some null columns needs IS NOT DISTINCT FROM, which reads the whole index.
+    """
+    n = len(part.key)
+    eq = " AND ".join(f"{index}.k{i} = {rows}.k{i}" for i in range(n))
+    if n == 1:
+        return [("TRUE", eq)]
+    nulls = " OR ".join(f"{rows}.k{i} IS NULL" for i in range(n))
+    same = " AND ".join(f"{index}.k{i} IS NOT DISTINCT FROM {rows}.k{i}" for i in range(n))
+    return [(f"NOT ({nulls})", eq), (nulls, same)]
+
+
+def hits_sql(part: Part, table: str, batch: str) -> str:
+    """The batch's keys (and counts) that the key index `table` holds already."""
+    return " UNION ALL ".join(f"SELECT b.* FROM (SELECT * FROM {batch} AS b WHERE {which}) AS b "
+                              f"JOIN {table} AS t ON {cond}" for which, cond in _matches(part, "b", "t"))
+
+
+def together_sql(parts: list[Part], relation: str, params: Params) -> tuple[str, dict[str, str]]:
+    """Every `agg` part's batch in one scan: the statement, and each part's SELECT from its row."""
+    exprs, picks = [], {}
+    for part in parts:
+        mine = []
+        for name, sql in part.exprs(params):
+            exprs.append(f"{sql} AS a{len(exprs)}")
+            mine.append(f"a{len(exprs) - 1} AS {d.ident(name)}")
+        picks[part.name] = ", ".join(mine)
+    return "SELECT " + ", ".join(exprs) + f" FROM {relation}", picks
+
+
+def grow_sql(part: Part, table: str, batch: str, exists: bool, hits: str | None = None) -> list[str]:
+    """Statements adding the batch table `batch` to the part's table in STATE.
+
+    A key index needs `hits` (hits_sql's rows, read before the transaction): their counts
+    grow, the other keys of the batch are appended.
+    """
+    if not exists:
+        return [f"CREATE TABLE {table} AS SELECT * FROM {batch}"]
+    if part.kind == "agg":
+        return [f"INSERT INTO {table} SELECT * FROM {batch}"]
+    if part.kind == "distinct":
+        return [f"INSERT INTO {table} SELECT v FROM {batch} EXCEPT SELECT v FROM {table}"]
+    assert hits is not None
+    same = " AND ".join(f"t.k{i} IS NOT DISTINCT FROM b.k{i}" for i in range(len(part.key)))
+    grow = [f"UPDATE {table} AS t SET n = t.n + b.n FROM (SELECT * FROM {hits} AS b WHERE {which}) AS b "
+            f"WHERE {cond}" for which, cond in _matches(part, "b", "t")]
+    return [*grow, f"INSERT INTO {table} SELECT * FROM {batch} AS b ANTI JOIN {hits} AS t ON {same}"]
+
+
+def score_sql(c: Check, tables: Callable[[Part], str], params: Params) -> tuple[str, list[str]]:
+    """The statement scoring `c` for the whole table from its parts, and which value each column is."""
+    kind = combine_of(c)
+    parts = [tables(p) for p in parts_of(c)]
+    if kind is Combine.SUM:
+        return f"SELECT sum(failed), sum(total) FROM {parts[0]}", ["failed", "total"]
+    if kind is Combine.KEY_INDEX:
+        return (f"SELECT (SELECT coalesce(sum(n), 0) FROM {parts[1]} WHERE n > 1), "
+                f"(SELECT sum(total) FROM {parts[0]})", ["failed", "total"])
+    if kind is Combine.DISTINCT_SET:
+        return f"SELECT {d.count_distinct_if('v', c.predicate(params, 'v'))}, count(DISTINCT v) FROM {parts[0]}", [
+            "failed", "total"]
+    if c.counting is Counting.FRESHNESS:
+        return (f"SELECT {d.epoch_us('a')}, {d.cast('a', 'VARCHAR')} FROM (SELECT max(m) AS a FROM {parts[0]}) w",
+                ["observed", "latest"])
+    if kind is Combine.ROWS:
+        whole = f"SELECT CAST(sum(rows) AS BIGINT) AS a FROM {parts[0]}"
+        failing = c.predicate(params, "a")
+    else:
+        whole = f"SELECT {kind.value}(m) AS a FROM {parts[0]}"
+        failing = f"a IS NULL OR {c.predicate(params, 'a')}"
+    return (f"SELECT CASE WHEN {failing} THEN 1 ELSE 0 END, 1, a FROM ({whole}) w",
+            ["failed", "total", "observed"])

@@ -1,0 +1,351 @@
+"""`run_incremental`: check only the files STATE has not seen, report for the whole table.
+
+The run, in order: list SOURCE's files and compare them with STATE's record
+(checks.incremental.files); decide incremental or full (a changed or deleted
+file, other columns, another source, no record or `--full` make it full);
+read each part a check needs (checks.incremental.partials) from the new files
+when STATE has it, from every file when it does not (a new or changed check);
+then, in one transaction, grow the parts, record the files, contract and
+columns, and score every check from the parts. Reading happens before the
+transaction opens: a failing read or a killed run leaves STATE as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.checks import sandbox
+from scaffolder.checks.assertions import Combine
+from scaffolder.checks.compile import Check, Counting, plan
+from scaffolder.checks.engines.duckdb import DuckDBEngine
+from scaffolder.checks.guards import check_text, data_files
+from scaffolder.checks.incremental.files import FileDiff, compare
+from scaffolder.checks.incremental.partials import (
+    ROWS,
+    Part,
+    batch_sql,
+    combine_of,
+    grow_sql,
+    hits_sql,
+    parts_of,
+    score_sql,
+    together_sql,
+)
+from scaffolder.checks.incremental.state import State
+from scaffolder.checks.incremental.state import paths as state_paths
+from scaffolder.checks.results import CheckReport
+from scaffolder.checks.run import (
+    Progress,
+    _bind_columns,
+    _engine_error,
+    _extra_columns,
+    _freshness,
+    _main,
+    _result,
+    _samples,
+    _schema_results,
+    _score,
+)
+from scaffolder.checks.sources import RELATION, TYPED, _view, detect, file_reader
+from scaffolder.checks.sql import Params
+from scaffolder.contract.model import Contract
+from scaffolder.errors import UsageError
+from scaffolder.report.words import plural
+
+FILE_FORMATS = ("parquet", "csv", "json", "ndjson")
+EVERY = "__scaffolder_every"  # every file, when some checks need more than the new ones
+INCREMENTAL, FULL = "incremental", "full"
+
+
+@dataclass
+class RunInfo:
+    """How the run was made: which files it read and why."""
+
+    state: str
+    mode: str  # incremental | full
+    files: int  # SOURCE's files now
+    read: list[str] = field(default_factory=list)  # the files read for every check
+    reasons: list[str] = field(default_factory=list)  # why the run is full
+    every: dict[str, str] = field(default_factory=dict)  # incremental: check id -> why it read every file
+    contract_changed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "mode": self.mode, "files": self.files, "read": self.read,
+                "reasons": self.reasons, "contract_changed": self.contract_changed,
+                "read_every_file": self.every}
+
+
+@dataclass
+class IncrementalReport(CheckReport):
+    """A check report for the whole table, with how the run read it."""
+
+    run: RunInfo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.run is not None:
+            out["incremental"] = self.run.to_json()
+        return out
+
+
+def run_incremental(contract: Contract | str | Path, source: str, state: str, *, full: bool = False,
+                    now: dt.datetime | None = None, samples: int = 0, source_format: str | None = None,
+                    progress: Progress | None = None) -> IncrementalReport:
+    """Check `source` against `contract`, reading only the files `state` has not seen.
+
+    The results equal `run_checks(contract, source)`'s (tests/checks/incremental prove it).
+    Raises ContractError / SourceError / StateError (UsageErrors) like run_checks.
+    """
+    if not isinstance(contract, Contract):
+        from scaffolder.contract.validate import load_contract
+
+        contract = load_contract(contract)
+    eng = DuckDBEngine()
+    try:
+        return _Run(eng, contract, source, state, progress or (lambda _m: None)).run(
+            full=full, now=now, samples=samples, source_format=source_format)
+    finally:
+        eng.close()
+
+
+def contract_hash(contract: Contract) -> str:
+    return "sha256:" + hashlib.sha256(contract.doc.text.encode("utf-8")).hexdigest()
+
+
+class _Run:
+    def __init__(self, eng: DuckDBEngine, contract: Contract, source: str, state: str, say: Progress):
+        self.eng, self.con, self.contract, self.source, self.say = eng, eng.con, contract, source, say
+        self.state_path = state
+        self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
+        self.batches: dict[str, str] = {}  # part name -> its batch table
+
+    def run(self, *, full: bool, now: dt.datetime | None, samples: int,
+            source_format: str | None) -> IncrementalReport:
+        started = time.perf_counter()
+        info, diff, physical = self._files(full, source_format)
+        contract = self.contract
+        checks = plan(contract)
+        _bind_columns(checks, contract, physical)
+        self.eng.prepare(checks)
+        report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)
+        report.warnings = _extra_columns(contract, physical)
+        results = {c.id: _result(c, contract) for c in checks}
+        _schema_results(checks, results, contract, physical, typed=self.kind in TYPED)
+        live = [c for c in checks if c.error is None and c.counting is not Counting.COLUMNS]
+        needs = {c.id: parts_of(c) for c in live}
+        parts = list(dict.fromkeys([ROWS, *(p for c in live for p in needs[c.id])]))
+        every = [c for c in live if combine_of(c) is Combine.FULL]
+        values = self._read_parts(info, parts, needs, every, results)
+        for c in live:
+            for p in needs[c.id]:
+                if p.name in self.errors:
+                    _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
+        meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
+                "format": self.kind, "columns": json.dumps(physical)}
+        scored = self._store(parts, meta, diff, [c for c in live if results[c.id].error is None and c not in every],
+                             fresh=info.mode == FULL)
+        report.rows = int(scored.pop(("", "rows")) or 0)
+        values.update(scored)
+        for c in checks:
+            r = results[c.id]
+            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and r.error is None:
+                _score(c, r, values)
+            elif c.counting is Counting.FRESHNESS:
+                _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
+        if samples > 0:
+            self._samples(checks, results, samples, bool(info.read))
+        report.checks = [results[c.id] for c in checks]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """SOURCE's files against STATE's record: full or incremental, the files to read (opened as
+        `RELATION`), and the columns."""
+        kind = self.kind = detect(self.source, source_format)
+        if kind not in FILE_FORMATS:
+            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source; "
+                             f"this is a {kind} source (Delta/Iceberg snapshots and watermark columns are not "
+                             "supported yet): run without --state")
+        files = self.files = data_files(self.source)
+        for f in files:
+            check_text(f, kind)
+        started_ns = time.time_ns()
+        sandbox.allow_only(self.con, [*files, *state_paths(self.state_path)])
+        st = self.st = State(self.con, self.state_path)
+        diff = compare(files, st.files, started_ns)
+        info = RunInfo(self.state_path, FULL, len(files))
+        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full)
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
+        physical = st.columns or {}
+        info.read = files if info.reasons else diff.new
+        if info.read:
+            self.say(f"reading {plural(len(info.read), 'file')}")
+            columns = self._open(info.read, RELATION)
+            if not info.reasons and columns != physical:
+                info.reasons.append("the new files' columns differ from the recorded ones: "
+                                    + _differ(physical, columns))
+                info.read = files
+                columns = self._open(files, RELATION)
+            physical = columns
+        info.mode = FULL if info.reasons else INCREMENTAL
+        return info, diff, physical
+
+    def _read_parts(self, info: RunInfo, parts: list[Part], needs: dict[str, list[Part]], every: list[Check],
+                    results: dict[str, Any]) -> dict[tuple[str, str], Any]:
+        """Read what each part needs: STATE's parts from the new files, the others (and the checks
+        that cannot combine, whose values this returns) from every file."""
+        known = set() if info.mode == FULL else self.st.partials
+        if info.mode == INCREMENTAL:
+            for cid, wanted in needs.items():
+                if any(c.id == cid for c in every):
+                    info.every[cid] = f"{results[cid].assertion} cannot be combined from partials"
+                elif any(p.name not in known for p in wanted):
+                    info.every[cid] = "new or changed check: not recorded in STATE"
+        whole = RELATION
+        if info.mode == INCREMENTAL and (every or any(p.name not in known for p in parts)):
+            self.say(f"reading every file for {plural(len(info.every), 'check')}")
+            whole = EVERY
+            self._open(self.files, EVERY)
+        self._read([p for p in parts if p.name in known], RELATION if info.read else None, grows=True)
+        self._read([p for p in parts if p.name not in known], whole, grows=False)
+        if not every:
+            return {}
+        self.eng.relation = whole
+        return _main(self.eng, every, None, results)[0]
+
+    def _store(self, parts: list[Part], meta: dict[str, str], diff: FileDiff, scored: list[Check], *,
+               fresh: bool) -> dict[tuple[str, str], Any]:
+        """One transaction: grow the parts, drop the unused, record the files; score `scored`."""
+        st = self.st
+        st.begin()
+        try:
+            self._grow(parts, fresh=fresh)
+            st.drop(st.partials - {p.name for p in parts if p.name not in self.errors})
+            st.record(meta, diff.seen)
+            values = self._score(scored)
+            st.commit()
+        except BaseException:
+            st.rollback()
+            raise
+        return values
+
+    def _open(self, files: list[str], name: str) -> dict[str, str]:
+        strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
+        return _view(self.con, file_reader(self.con, self.kind, files, strings), self.source,
+                     materialise=self.kind != "parquet", name=name)
+
+    def _read(self, parts: list[Part], relation: str | None, *, grows: bool) -> None:
+        """Each part's batch from `relation` into a temporary table (outside the transaction);
+        for a key index that `grows`, also the batch's keys it holds already."""
+        import duckdb
+
+        if relation is None:
+            return
+        aggs = [p for p in parts if p.kind == "agg" and p.name not in self.batches]
+        if len(aggs) > 1:  # one scan for all; on an error, each alone finds the culprit
+            sql, picks = together_sql(aggs, relation, params := Params())
+            row = f"__scaffolder_row_{relation}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {row} AS {sql}", params.bound)
+            except duckdb.Error:
+                pass
+            else:
+                for part in aggs:
+                    table = f"__scaffolder_batch_{part.name}"
+                    self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT {picks[part.name]} FROM {row}")
+                    self.batches[part.name] = table
+        for part in parts:
+            if part.name in self.batches:
+                continue
+            table = f"__scaffolder_batch_{part.name}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {table} AS {batch_sql(part, relation, params := Params())}",
+                                 params.bound)
+                if grows and part.kind == "keys":
+                    self.con.execute(f"CREATE TEMP TABLE {table}_hits AS "
+                                     f"{hits_sql(part, self.st.table(part.name), table)}")
+            except duckdb.Error as exc:
+                self.errors[part.name] = exc
+                continue
+            self.batches[part.name] = table
+
+    def _grow(self, parts: list[Part], *, fresh: bool) -> None:
+        st = self.st
+        if fresh:
+            st.drop(set(st.partials))
+        for part in parts:
+            batch = self.batches.get(part.name)
+            if batch is None:
+                continue
+            exists = part.name in st.partials
+            hits = f"{batch}_hits" if exists and part.kind == "keys" else None
+            if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
+                sqls = [f"INSERT INTO {st.table(part.name)} SELECT * FROM {batch}"]  # no key seen before
+            else:
+                sqls = grow_sql(part, st.table(part.name), batch, exists, hits)
+            for sql in sqls:
+                self.con.execute(sql)
+            st.partials.add(part.name)
+
+    def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
+        """Every check's whole-table values (and the row count) in one statement: each check's
+        statement gives one row, and the rows are cross-joined."""
+        params = Params()
+        selects = [f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}"]
+        outputs: list[tuple[str, str]] = [("", "rows")]
+        for c in checks:
+            sql, outs = score_sql(c, lambda p: self.st.table(p.name), params)
+            selects.append(sql)
+            outputs += [(c.id, out) for out in outs]
+        sql = "SELECT * FROM " + ", ".join(f"({s}) AS s{i}" for i, s in enumerate(selects))
+        row = self.con.execute(sql, params.bound).fetchone()
+        return dict(zip(outputs, row, strict=True))
+
+    def _samples(self, checks: list[Check], results: dict[str, Any], n: int, read: bool) -> None:
+        """Duplicates from the key index (the whole table); other failing values from the files read."""
+        self.say("fetching samples of failing checks")
+        self.eng.relation = RELATION
+        for c in checks:
+            r = results[c.id]
+            if r.passed or r.error is not None:
+                continue
+            if c.counting is Counting.DUPLICATES:
+                table = self.st.table(parts_of(c)[1].name)
+                keys = ", ".join(f"k{i}" for i in range(len(c.key)))
+                rows = self.con.execute(f"SELECT {keys} FROM {table} WHERE n > 1 ORDER BY n DESC, {keys} "
+                                        f"LIMIT {int(n)}").fetchall()
+                r.samples = [row[0] if len(row) == 1 else list(row) for row in rows]
+            elif read:
+                r.samples = _samples(self.eng, c, r, self.contract, n)
+
+
+def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool) -> list[str]:
+    """Why this run must read every file for every check (none: it can be incremental)."""
+    if full:
+        return ["--full was given"]
+    if not st.meta:
+        return ["STATE has no record yet (the first run)"]
+    if st.meta.get("source") != source or st.meta.get("format") != kind:
+        return [f"STATE was recorded for another source ({st.meta.get('source')}, {st.meta.get('format')})"]
+    reasons = []
+    if diff.changed:
+        reasons.append(f"{plural(len(diff.changed), 'file')} changed since the last run: {_some(diff.changed)}")
+    if diff.deleted:
+        reasons.append(f"{plural(len(diff.deleted), 'file')} deleted since the last run: {_some(diff.deleted)}")
+    return reasons
+
+
+def _differ(recorded: dict[str, str], new: dict[str, str]) -> str:
+    names = [n for n in dict.fromkeys([*recorded, *new]) if recorded.get(n) != new.get(n)]
+    return ", ".join(f"{n!r} {recorded.get(n) or 'absent'} recorded, {new.get(n) or 'absent'} now" for n in names[:3])
+
+
+def _some(paths: list[str], n: int = 3) -> str:
+    return ", ".join(paths[:n]) + (f" and {len(paths) - n} more" if len(paths) > n else "")
