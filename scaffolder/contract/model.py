@@ -32,6 +32,33 @@ class Mode(StrEnum):
 MODES = tuple(Mode)
 
 
+@dataclass(frozen=True)
+class Node:
+    """A part of a contract named both ways, derived together so the two never disagree: its path
+    in the YAML document (line and column for annotations) and its JSON path (reports,
+    fingerprints, exceptions), which names list items by their natural key, not their position."""
+
+    doc: PathKey
+    json: str
+
+    def child(self, *keys: str) -> Node:
+        return Node((*self.doc, *keys), self.json + "".join(f".{k}" for k in keys))
+
+    def item(self, index: int, name: str) -> Node:
+        """A list item: at its position in the document, by its natural key in the JSON path."""
+        return Node((*self.doc, index), f"{self.json}[{name}]")
+
+    def shown_at(self, *doc: str | int) -> Node:
+        """The same node, pointed at another place of the document (its name key, or a parent when it
+        is not written)."""
+        return Node(tuple(doc), self.json)
+
+
+def node(*keys: str) -> Node:
+    """A node reached from the document root by mapping keys only (`metadata`, `name`)."""
+    return Node(keys, "$" + "".join(f".{k}" for k in keys))
+
+
 @dataclass
 class Constraints:
     primary_key: bool = False
@@ -75,10 +102,29 @@ class Field:
     deprecated: Deprecation | None = None
     renamed_from: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
+    stated: tuple[str, ...] | None = None  # the constraint keys the document writes; None: no mapping
 
     @property
     def json_path(self) -> str:
         return f"$.spec.schema.fields[{self.name}]"
+
+    @property
+    def node(self) -> Node:
+        return Node(self.path, self.json_path)
+
+    def constraint(self, *keys: str) -> Node:
+        """The constraint `keys[0]` (its spellings: `nullable`, `null`): the JSON path names it by
+        its first key whatever the spelling, the document path points at the first key written,
+        else at `constraints:`, else at the field's name."""
+        json = f"{self.json_path}.constraints.{keys[0]}"
+        written = self.written(*keys)
+        if written is not None:
+            return Node((*self.path, "constraints", written), json)
+        return Node((*self.path, "constraints") if self.stated is not None else (*self.path, "name"), json)
+
+    def written(self, *keys: str) -> str | None:
+        """The first of `keys` the document's `constraints:` mapping writes."""
+        return next((k for k in keys if self.stated is not None and k in self.stated), None)
 
 
 @dataclass
@@ -99,6 +145,10 @@ class QualityCheck:
     @property
     def json_path(self) -> str:
         return f"$.spec.quality.checks[{self.key}]"
+
+    @property
+    def node(self) -> Node:
+        return Node(self.path, self.json_path)
 
 
 @dataclass
@@ -236,6 +286,7 @@ def build(doc: Document) -> Contract:
             path=("spec", "schema", "fields", i),
             description=_str(raw.get("description")),
             constraints=_constraints(_map(raw.get("constraints"))),
+            stated=tuple(raw["constraints"]) if isinstance(raw.get("constraints"), dict) else None,
             deprecated=Deprecation(
                 since=_str(dep.get("since")), sunset=_str(dep.get("sunset")),
                 replaced_by=_str(dep.get("replaced_by")), reason=_str(dep.get("reason")),
@@ -306,4 +357,4 @@ def build(doc: Document) -> Contract:
     )
 
 
-__all__ = ["Constraints", "Contract", "Deprecation", "Field", "QualityCheck", "Sla", "build"]
+__all__ = ["Constraints", "Contract", "Deprecation", "Field", "Node", "QualityCheck", "Sla", "build", "node"]
