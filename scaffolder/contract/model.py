@@ -268,9 +268,38 @@ def build(doc: Document) -> Contract:
     meta = _map(data.get("metadata"))
     spec = _map(data.get("spec"))
     schema = _map(spec.get("schema"))
+    lineage = _map(spec.get("lineage"))
+    access = _map(spec.get("access"))
+    return Contract(
+        doc=doc,
+        api_version=str(data.get("apiVersion", "")),
+        kind=str(data.get("kind", "")),
+        name=_str(meta.get("name")) or "",
+        domain=_str(meta.get("domain")) or "",
+        version_text=_str(meta.get("version")) or str(meta.get("version", "")),
+        owner=_str(spec.get("owner")),
+        fields=_fields(schema.get("fields")),
+        title=_str(meta.get("title")),
+        description=_str(meta.get("description")),
+        status=meta.get("status") if meta.get("status") in STATUSES else "active",
+        sunset=_date(meta.get("sunset")),
+        compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
+        tags=_strs(meta.get("tags")),
+        schema_type=_str(schema.get("type")),
+        sla=_sla(spec.get("sla")),
+        checks=_checks(_map(spec.get("quality")).get("checks")),
+        upstream=_strs(lineage.get("upstream")),
+        downstream=_strs(lineage.get("downstream")),
+        roles=_strs(access.get("roles")),
+        policies=_strs(access.get("policies")),
+        extensions=_ext(data),
+    )
+
+
+def _fields(raw_fields: Any) -> list[Field]:
+    """`spec.schema.fields`: every item with a name (an unparseable type is kept as None)."""
     fields: list[Field] = []
-    raw_fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
-    for i, raw in enumerate(raw_fields):
+    for i, raw in enumerate(raw_fields if isinstance(raw_fields, list) else []):
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             continue
         type_text = raw.get("type") if isinstance(raw.get("type"), str) else ""
@@ -294,8 +323,12 @@ def build(doc: Document) -> Contract:
             renamed_from=_str(raw.get("renamed_from")),
             extensions=_ext(raw),
         ))
+    return fields
+
+
+def _checks(raw_checks: Any) -> list[QualityCheck]:
+    """`spec.quality.checks`: every item with an assertion (a malformed threshold counts as 1.0)."""
     checks: list[QualityCheck] = []
-    raw_checks = _map(spec.get("quality")).get("checks")
     for i, raw in enumerate(raw_checks if isinstance(raw_checks, list) else []):
         if not isinstance(raw, dict) or not isinstance(raw.get("assertion"), str):
             continue
@@ -309,52 +342,32 @@ def build(doc: Document) -> Contract:
             name=_str(raw.get("name")),
             description=_str(raw.get("description")),
         ))
-    sla = None
-    if isinstance(spec.get("sla"), dict):
-        raw_sla = spec["sla"]
-        sla = Sla(freshness_column=_str(raw_sla.get("freshness_column")))
+    return checks
+
+
+def _sla(raw_sla: Any) -> Sla | None:
+    """`spec.sla`, with a freshness or availability that does not parse left as None."""
+    if not isinstance(raw_sla, dict):
+        return None
+    sla = Sla(freshness_column=_str(raw_sla.get("freshness_column")))
+    try:
+        sla.freshness = parse_duration(raw_sla["freshness"]) if "freshness" in raw_sla else None
+    except ValueError:
+        sla.freshness = None
+    if "availability" in raw_sla:
+        sla.availability_text = str(raw_sla["availability"])
         try:
-            sla.freshness = parse_duration(raw_sla["freshness"]) if "freshness" in raw_sla else None
+            sla.availability = parse_percent(raw_sla["availability"])
         except ValueError:
-            sla.freshness = None
-        if "availability" in raw_sla:
-            sla.availability_text = str(raw_sla["availability"])
-            try:
-                sla.availability = parse_percent(raw_sla["availability"])
-            except ValueError:
-                sla.availability = None
-    sunset = None
-    if isinstance(meta.get("sunset"), str):
-        try:
-            sunset = dt.date.fromisoformat(meta["sunset"])
-        except ValueError:
-            sunset = None
-    lineage = _map(spec.get("lineage"))
-    access = _map(spec.get("access"))
-    return Contract(
-        doc=doc,
-        api_version=str(data.get("apiVersion", "")),
-        kind=str(data.get("kind", "")),
-        name=_str(meta.get("name")) or "",
-        domain=_str(meta.get("domain")) or "",
-        version_text=_str(meta.get("version")) or str(meta.get("version", "")),
-        owner=_str(spec.get("owner")),
-        fields=fields,
-        title=_str(meta.get("title")),
-        description=_str(meta.get("description")),
-        status=meta.get("status") if meta.get("status") in STATUSES else "active",
-        sunset=sunset,
-        compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
-        tags=_strs(meta.get("tags")),
-        schema_type=_str(schema.get("type")),
-        sla=sla,
-        checks=checks,
-        upstream=_strs(lineage.get("upstream")),
-        downstream=_strs(lineage.get("downstream")),
-        roles=_strs(access.get("roles")),
-        policies=_strs(access.get("policies")),
-        extensions=_ext(data),
-    )
+            sla.availability = None
+    return sla
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 __all__ = ["Constraints", "Contract", "Deprecation", "Field", "Node", "QualityCheck", "Sla", "build", "node"]
