@@ -71,10 +71,10 @@ def run_new_domain(args: argparse.Namespace) -> int:
 def run_dbt_schema(args: argparse.Namespace) -> int:
     from scaffolder.contract.load import LoadError, load_file
     from scaffolder.contract.validate import pick_table, validate_file
+    from scaffolder.dbt.schema import check, render
     from scaffolder.errors import UsageError
     from scaffolder.report.annotations import annotation
     from scaffolder.report.output import dumps
-    from scaffolder.templates_support.dbt_schema import check, render
 
     for path in filter(None, (args.contract, args.check)):
         if not Path(path).is_file():

@@ -32,7 +32,7 @@ LAYERS: list[list[str]] = [
      "scaffolder.checks.literals", "scaffolder.checks.conform"],
     # what is decided from contracts: the change gate, data checks, policies, access
     ["scaffolder.changes", "scaffolder.checks", "scaffolder.policy", "scaffolder.access",
-     "scaffolder.interop", "scaffolder.templates_support"],
+     "scaffolder.interop", "scaffolder.dbt"],
     # health records check results over time
     ["scaffolder.health"],
     # command areas built from the above
