@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from scaffolder.contract.load import Document, PathKey
 from scaffolder.contract.semver import Version, parse_version
@@ -91,8 +91,30 @@ class Deprecation:
     reason: str | None = None
 
 
+class _Item:
+    """An item of one of the contract's lists (a field, a check): at `path` in the document, named
+    in JSON paths by its natural key, so a finding does not move when the list is reordered."""
+
+    LIST: ClassVar[str]  # the JSON path of the list
+    path: PathKey
+
+    @property
+    def natural_key(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def json_path(self) -> str:
+        return f"{self.LIST}[{self.natural_key}]"
+
+    @property
+    def node(self) -> Node:
+        return Node(self.path, self.json_path)
+
+
 @dataclass
-class Field:
+class Field(_Item):
+    LIST: ClassVar[str] = "$.spec.schema.fields"
+
     name: str
     type_text: str
     type: LogicalType | None  # None when the type does not parse (a validation error)
@@ -105,12 +127,8 @@ class Field:
     stated: tuple[str, ...] | None = None  # the constraint keys the document writes; None: no mapping
 
     @property
-    def json_path(self) -> str:
-        return f"$.spec.schema.fields[{self.name}]"
-
-    @property
-    def node(self) -> Node:
-        return Node(self.path, self.json_path)
+    def natural_key(self) -> str:
+        return self.name
 
     def constraint(self, *keys: str) -> Node:
         """The constraint `keys[0]` (its spellings: `nullable`, `null`): the JSON path names it by
@@ -128,7 +146,9 @@ class Field:
 
 
 @dataclass
-class QualityCheck:
+class QualityCheck(_Item):
+    LIST: ClassVar[str] = "$.spec.quality.checks"
+
     assertion: str
     path: PathKey
     column: str | None = None
@@ -143,12 +163,8 @@ class QualityCheck:
         return f"{self.column}:{self.assertion}" if self.column else self.assertion
 
     @property
-    def json_path(self) -> str:
-        return f"$.spec.quality.checks[{self.key}]"
-
-    @property
-    def node(self) -> Node:
-        return Node(self.path, self.json_path)
+    def natural_key(self) -> str:
+        return self.key
 
 
 @dataclass
