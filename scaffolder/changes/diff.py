@@ -17,6 +17,7 @@ from typing import Any
 from scaffolder.changes.compare import Diff, bound_move, emits
 from scaffolder.changes.diff_checks import diff_checks
 from scaffolder.changes.diff_checks import grading as _grading  # noqa: F401  (the assertion tests read it)
+from scaffolder.contract.load import PathKey
 from scaffolder.contract.model import Contract, Field, Mode, Node, node
 from scaffolder.contract.types import compare as compare_types
 from scaffolder.report.finding import Finding
@@ -168,22 +169,23 @@ def _collect_extensions(c: Contract) -> dict[str, tuple[Any, Node]]:
     """Every `x-` key in the document, by a JSON path that names list items by natural key."""
     out: dict[str, tuple[Any, Node]] = {}
 
-    def walk(value: Any, where: Node) -> None:
+    def walk(value: Any, doc: PathKey, json: str) -> None:  # a Node's two halves, kept apart for speed
         if isinstance(value, dict):
             for k, v in value.items():
                 if k.startswith("x-"):
-                    out[where.child(k).json] = (v, where.child(k))
-                else:
-                    walk(v, where.child(k))
+                    out[f"{json}.{k}"] = (v, Node((*doc, k), f"{json}.{k}"))
+                elif isinstance(v, dict | list):
+                    walk(v, (*doc, k), f"{json}.{k}")
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                walk(v, where.item(i, _item_name(where.doc, i, v)))
+                if isinstance(v, dict | list):
+                    walk(v, (*doc, i), f"{json}[{_item_name(doc, i, v)}]")
 
-    walk(c.doc.data, node())
+    walk(c.doc.data, (), "$")
     return out
 
 
-def _item_name(path: tuple[str | int, ...], i: int, item: Any) -> str:
+def _item_name(path: PathKey, i: int, item: Any) -> str:
     if isinstance(item, dict):
         if path == ("spec", "schema", "fields") and isinstance(item.get("name"), str):
             return item["name"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from scaffolder.contract.load import Document, PathKey
 from scaffolder.contract.semver import Version, parse_version
@@ -32,16 +32,18 @@ class Mode(StrEnum):
 MODES = tuple(Mode)
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A part of a contract named both ways, derived together so the two never disagree: its path
     in the YAML document (line and column for annotations) and its JSON path (reports,
-    fingerprints, exceptions), which names list items by their natural key, not their position."""
+    fingerprints, exceptions), which names list items by their natural key, not their position.
+    (A tuple: the diff walks every node of a document, so making one must cost next to nothing.)"""
 
     doc: PathKey
     json: str
 
     def child(self, *keys: str) -> Node:
+        if len(keys) == 1:
+            return Node((*self.doc, keys[0]), f"{self.json}.{keys[0]}")
         return Node((*self.doc, *keys), self.json + "".join(f".{k}" for k in keys))
 
     def item(self, index: int, name: str) -> Node:
