@@ -401,7 +401,10 @@ def _check_args(c: Contract, path: PathKey, value: dict[str, Any], spec: Any, na
             yield Problem(f"value.{key} must be a list", (*vpath, key))
         if kind == "columns" and isinstance(v, list):
             for i, col in enumerate(v):
-                if col not in names:
+                if isinstance(col, list | dict):  # unhashable: no column could be named by it
+                    what = "a list" if isinstance(col, list) else "a mapping"
+                    yield Problem(f"value.{key} holds {what}, not a column name", (*vpath, key, i))
+                elif col not in names:
                     yield Problem(f"value.{key} names unknown column {col!r}", (*vpath, key, i))
         if kind == "string" and not isinstance(v, str):
             yield Problem(f"value.{key} must be a string", (*vpath, key))
