@@ -2,8 +2,7 @@
 
 `git log --follow` of the contract file gives the commits that touched it
 (through renames); `git cat-file --batch` reads every version by object id in one process.
-The required bump comes from the change rules (`scaffolder.changes`) when that
-package is there; without it the page still lists versions and declared bumps.
+The required bump comes from the change rules (`scaffolder.changes`).
 """
 
 from __future__ import annotations
@@ -197,22 +196,12 @@ def histories(contracts: list[Contract], mode: str = "consumer") -> dict[str, li
     for i, vs in enumerate(per):
         if len(vs) <= 1:
             _resolve(contracts[i], vs, blobs[i], mode)
-    import multiprocessing
-    import os
+    from scaffolder.parallel import fork_map
 
-    workers = min(os.cpu_count() or 1, 8)
-    if len(busy) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for i in busy:
-            _resolve(contracts[i], per[i], blobs[i], mode)
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        _JOB = (contracts, per, blobs, mode)
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for i, resolved in zip(busy, pool.map(_resolve_one, busy, chunksize=max(1, len(busy) // (workers * 4))),
-                                       strict=True):
-                    per[i] = resolved
-        finally:
-            _JOB = None
+    _JOB = (contracts, per, blobs, mode)
+    try:
+        for i, resolved in zip(busy, fork_map(_resolve_one, busy, least=PARALLEL_FROM), strict=True):
+            per[i] = resolved
+    finally:
+        _JOB = None
     return {c.name: vs for c, vs in zip(contracts, per, strict=True)}

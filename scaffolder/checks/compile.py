@@ -36,13 +36,13 @@ class ConstraintCheck:
 
     suffix: str  # the check id is `<column>.<suffix>`
     assertion: str
-    keys: tuple[str | None, ...]  # constraint keys to point at, first one present wins
+    keys: tuple[str, ...]  # constraint keys to point at, first one present wins
     args: Callable[[ContractField], dict[str, Any] | None]  # None: the field does not have it
     summary: str | None = None  # what a failing value is, when the assertion's words do not fit
 
 
 CONSTRAINTS = [
-    ConstraintCheck("not_null", "expect_column_values_to_not_be_null", ("nullable", "null", None, "primary_key"),
+    ConstraintCheck("not_null", "expect_column_values_to_not_be_null", ("nullable", "null", "primary_key"),
                     lambda f: {} if f.constraints.not_null else None),
     ConstraintCheck("unique", "expect_column_values_to_be_unique", ("unique", "primary_key"),
                     lambda f: {} if f.constraints.is_unique else None),
@@ -142,16 +142,13 @@ def plan(contract: Contract) -> list[Check]:
         checks.append(Check(f"{f.name}.schema", "schema", "schema_conformance", f.name, {"type": f.type_text},
                             1.0, (*f.path, "type"), f"{f.json_path}.type"))
     for f in contract.fields:
-        raw = contract.doc.data["spec"]["schema"]["fields"][f.path[-1]].get("constraints") or {}
         for cc in CONSTRAINTS:
             args = cc.args(f)
             if args is None:
                 continue
-            key = next((k for k in cc.keys if k in raw), cc.keys[-1])
-            path = (*f.path, "constraints", key) if key is not None else (*f.path, "constraints")
+            where = f.constraint(f.written(*cc.keys) or cc.keys[-1])  # the key that asks for it
             checks.append(Check(f"{f.name}.{cc.suffix}", "constraint", cc.assertion, f.name, args, 1.0,
-                                path, f"{f.json_path}.constraints.{key if key is not None else 'null'}",
-                                summary=cc.summary))
+                                where.doc, where.json, summary=cc.summary))
     for qc in contract.checks:
         ident_ = qc.name or (f"{qc.column}.{_short(qc.assertion)}" if qc.column else _short(qc.assertion))
         columns = tuple(qc.value.get("column_list") or qc.value.get("column_set") or ())

@@ -112,9 +112,8 @@ def _run(eng: Engine, contract: Contract, source: str, *, now: dt.datetime | Non
     values.update(got)
     report.rows = rows
     for c in scanned:
-        r = results[c.id]
-        if r.error is None:
-            _score(c, r, values, eng.dialect)
+        if c.error is None:
+            _score(c, results[c.id], values, eng.dialect)
     if fresh is not None:
         _freshness(fresh, results[fresh.id], values.get((fresh.id, "observed")), now,
                    values.get((fresh.id, "latest")))
@@ -122,8 +121,10 @@ def _run(eng: Engine, contract: Contract, source: str, *, now: dt.datetime | Non
         say("fetching samples of failing checks")
         for c in checks:
             r = results[c.id]
-            if not r.passed and r.error is None:
+            if not r.passed and c.error is None:
                 r.samples = _samples(eng, c, r, contract, samples)
+    for c in checks:  # the check owns its error (planning, binding, running); its result reports it
+        results[c.id].error = c.error
     report.checks = [results[c.id] for c in checks]
     report.seconds = time.perf_counter() - started
     return report
@@ -131,12 +132,12 @@ def _run(eng: Engine, contract: Contract, source: str, *, now: dt.datetime | Non
 
 def _engine_error(eng: Engine, c: Check, r: CheckResult, exc: BaseException, what: str) -> None:
     message, r.detail = eng.in_our_words(exc)
-    c.error = r.error = f"{what}: {message}"
+    c.error = f"{what}: {message}"
 
 
 def _result(c: Check, contract: Contract) -> CheckResult:
     return CheckResult(c.id, c.source, c.assertion, c.column, c.threshold,
-                       contract.doc.location(c.path, json_path=c.json_path), error=c.error)
+                       contract.doc.location(c.path, json_path=c.json_path))
 
 
 def _bind_columns(checks: list[Check], contract: Contract, physical: dict[str, str],

@@ -158,18 +158,19 @@ def run_update(args: argparse.Namespace) -> int:
     import os
 
     from scaffolder.errors import UsageError
-    from scaffolder.fleet import gitops, report
+    from scaffolder.fleet import report
     from scaffolder.fleet.scratch import scratch_dir
     from scaffolder.fleet.template import TemplateCache
     from scaffolder.fleet.update import update_fleet
     from scaffolder.report.output import dumps
     from scaffolder.report.redact import redact
+    from scaffolder.vcs import git
 
     domains = _domains(args)
     token = os.environ.get("GITHUB_TOKEN", "")
     if args.open_prs and not token:
         raise UsageError("--open-prs needs GITHUB_TOKEN (a token that may push and open pull requests)")
-    with scratch_dir() as workdir, gitops.run_lock([d.repo_root for d in domains]):
+    with scratch_dir() as workdir, git.run_lock([d.repo_root for d in domains]):
         progress = _Progress(len(domains), f"update to {args.to}")
         try:
             cache = TemplateCache(workdir)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from scaffolder.contract.load import Document, PathKey
 from scaffolder.contract.semver import Version, parse_version
@@ -30,6 +30,35 @@ class Mode(StrEnum):
 
 
 MODES = tuple(Mode)
+
+
+class Node(NamedTuple):
+    """A part of a contract named both ways, derived together so the two never disagree: its path
+    in the YAML document (line and column for annotations) and its JSON path (reports,
+    fingerprints, exceptions), which names list items by their natural key, not their position.
+    (A tuple: the diff walks every node of a document, so making one must cost next to nothing.)"""
+
+    doc: PathKey
+    json: str
+
+    def child(self, *keys: str) -> Node:
+        if len(keys) == 1:
+            return Node((*self.doc, keys[0]), f"{self.json}.{keys[0]}")
+        return Node((*self.doc, *keys), self.json + "".join(f".{k}" for k in keys))
+
+    def item(self, index: int, name: str) -> Node:
+        """A list item: at its position in the document, by its natural key in the JSON path."""
+        return Node((*self.doc, index), f"{self.json}[{name}]")
+
+    def shown_at(self, *doc: str | int) -> Node:
+        """The same node, pointed at another place of the document (its name key, or a parent when it
+        is not written)."""
+        return Node(tuple(doc), self.json)
+
+
+def node(*keys: str) -> Node:
+    """A node reached from the document root by mapping keys only (`metadata`, `name`)."""
+    return Node(keys, "$" + "".join(f".{k}" for k in keys))
 
 
 @dataclass
@@ -64,8 +93,30 @@ class Deprecation:
     reason: str | None = None
 
 
+class _Item:
+    """An item of one of the contract's lists (a field, a check): at `path` in the document, named
+    in JSON paths by its natural key, so a finding does not move when the list is reordered."""
+
+    LIST: ClassVar[str]  # the JSON path of the list
+    path: PathKey
+
+    @property
+    def natural_key(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def json_path(self) -> str:
+        return f"{self.LIST}[{self.natural_key}]"
+
+    @property
+    def node(self) -> Node:
+        return Node(self.path, self.json_path)
+
+
 @dataclass
-class Field:
+class Field(_Item):
+    LIST: ClassVar[str] = "$.spec.schema.fields"
+
     name: str
     type_text: str
     type: LogicalType | None  # None when the type does not parse (a validation error)
@@ -75,14 +126,31 @@ class Field:
     deprecated: Deprecation | None = None
     renamed_from: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
+    stated: tuple[str, ...] | None = None  # the constraint keys the document writes; None: no mapping
 
     @property
-    def json_path(self) -> str:
-        return f"$.spec.schema.fields[{self.name}]"
+    def natural_key(self) -> str:
+        return self.name
+
+    def constraint(self, *keys: str) -> Node:
+        """The constraint `keys[0]` (its spellings: `nullable`, `null`): the JSON path names it by
+        its first key whatever the spelling, the document path points at the first key written,
+        else at `constraints:`, else at the field's name."""
+        json = f"{self.json_path}.constraints.{keys[0]}"
+        written = self.written(*keys)
+        if written is not None:
+            return Node((*self.path, "constraints", written), json)
+        return Node((*self.path, "constraints") if self.stated is not None else (*self.path, "name"), json)
+
+    def written(self, *keys: str) -> str | None:
+        """The first of `keys` the document's `constraints:` mapping writes."""
+        return next((k for k in keys if self.stated is not None and k in self.stated), None)
 
 
 @dataclass
-class QualityCheck:
+class QualityCheck(_Item):
+    LIST: ClassVar[str] = "$.spec.quality.checks"
+
     assertion: str
     path: PathKey
     column: str | None = None
@@ -97,8 +165,8 @@ class QualityCheck:
         return f"{self.column}:{self.assertion}" if self.column else self.assertion
 
     @property
-    def json_path(self) -> str:
-        return f"$.spec.quality.checks[{self.key}]"
+    def natural_key(self) -> str:
+        return self.key
 
 
 @dataclass
@@ -218,9 +286,38 @@ def build(doc: Document) -> Contract:
     meta = _map(data.get("metadata"))
     spec = _map(data.get("spec"))
     schema = _map(spec.get("schema"))
+    lineage = _map(spec.get("lineage"))
+    access = _map(spec.get("access"))
+    return Contract(
+        doc=doc,
+        api_version=str(data.get("apiVersion", "")),
+        kind=str(data.get("kind", "")),
+        name=_str(meta.get("name")) or "",
+        domain=_str(meta.get("domain")) or "",
+        version_text=_str(meta.get("version")) or str(meta.get("version", "")),
+        owner=_str(spec.get("owner")),
+        fields=_fields(schema.get("fields")),
+        title=_str(meta.get("title")),
+        description=_str(meta.get("description")),
+        status=meta.get("status") if meta.get("status") in STATUSES else "active",
+        sunset=_date(meta.get("sunset")),
+        compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
+        tags=_strs(meta.get("tags")),
+        schema_type=_str(schema.get("type")),
+        sla=_sla(spec.get("sla")),
+        checks=_checks(_map(spec.get("quality")).get("checks")),
+        upstream=_strs(lineage.get("upstream")),
+        downstream=_strs(lineage.get("downstream")),
+        roles=_strs(access.get("roles")),
+        policies=_strs(access.get("policies")),
+        extensions=_ext(data),
+    )
+
+
+def _fields(raw_fields: Any) -> list[Field]:
+    """`spec.schema.fields`: every item with a name (an unparseable type is kept as None)."""
     fields: list[Field] = []
-    raw_fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
-    for i, raw in enumerate(raw_fields):
+    for i, raw in enumerate(raw_fields if isinstance(raw_fields, list) else []):
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             continue
         type_text = raw.get("type") if isinstance(raw.get("type"), str) else ""
@@ -236,6 +333,7 @@ def build(doc: Document) -> Contract:
             path=("spec", "schema", "fields", i),
             description=_str(raw.get("description")),
             constraints=_constraints(_map(raw.get("constraints"))),
+            stated=tuple(raw["constraints"]) if isinstance(raw.get("constraints"), dict) else None,
             deprecated=Deprecation(
                 since=_str(dep.get("since")), sunset=_str(dep.get("sunset")),
                 replaced_by=_str(dep.get("replaced_by")), reason=_str(dep.get("reason")),
@@ -243,8 +341,12 @@ def build(doc: Document) -> Contract:
             renamed_from=_str(raw.get("renamed_from")),
             extensions=_ext(raw),
         ))
+    return fields
+
+
+def _checks(raw_checks: Any) -> list[QualityCheck]:
+    """`spec.quality.checks`: every item with an assertion (a malformed threshold counts as 1.0)."""
     checks: list[QualityCheck] = []
-    raw_checks = _map(spec.get("quality")).get("checks")
     for i, raw in enumerate(raw_checks if isinstance(raw_checks, list) else []):
         if not isinstance(raw, dict) or not isinstance(raw.get("assertion"), str):
             continue
@@ -258,52 +360,32 @@ def build(doc: Document) -> Contract:
             name=_str(raw.get("name")),
             description=_str(raw.get("description")),
         ))
-    sla = None
-    if isinstance(spec.get("sla"), dict):
-        raw_sla = spec["sla"]
-        sla = Sla(freshness_column=_str(raw_sla.get("freshness_column")))
-        try:
-            sla.freshness = parse_duration(raw_sla["freshness"]) if "freshness" in raw_sla else None
-        except ValueError:
-            sla.freshness = None
-        if "availability" in raw_sla:
-            sla.availability_text = str(raw_sla["availability"])
-            try:
-                sla.availability = parse_percent(raw_sla["availability"])
-            except ValueError:
-                sla.availability = None
-    sunset = None
-    if isinstance(meta.get("sunset"), str):
-        try:
-            sunset = dt.date.fromisoformat(meta["sunset"])
-        except ValueError:
-            sunset = None
-    lineage = _map(spec.get("lineage"))
-    access = _map(spec.get("access"))
-    return Contract(
-        doc=doc,
-        api_version=str(data.get("apiVersion", "")),
-        kind=str(data.get("kind", "")),
-        name=_str(meta.get("name")) or "",
-        domain=_str(meta.get("domain")) or "",
-        version_text=_str(meta.get("version")) or str(meta.get("version", "")),
-        owner=_str(spec.get("owner")),
-        fields=fields,
-        title=_str(meta.get("title")),
-        description=_str(meta.get("description")),
-        status=meta.get("status") if meta.get("status") in STATUSES else "active",
-        sunset=sunset,
-        compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
-        tags=_strs(meta.get("tags")),
-        schema_type=_str(schema.get("type")),
-        sla=sla,
-        checks=checks,
-        upstream=_strs(lineage.get("upstream")),
-        downstream=_strs(lineage.get("downstream")),
-        roles=_strs(access.get("roles")),
-        policies=_strs(access.get("policies")),
-        extensions=_ext(data),
-    )
+    return checks
 
 
-__all__ = ["Constraints", "Contract", "Deprecation", "Field", "QualityCheck", "Sla", "build"]
+def _sla(raw_sla: Any) -> Sla | None:
+    """`spec.sla`, with a freshness or availability that does not parse left as None."""
+    if not isinstance(raw_sla, dict):
+        return None
+    sla = Sla(freshness_column=_str(raw_sla.get("freshness_column")))
+    try:
+        sla.freshness = parse_duration(raw_sla["freshness"]) if "freshness" in raw_sla else None
+    except ValueError:
+        sla.freshness = None
+    if "availability" in raw_sla:
+        sla.availability_text = str(raw_sla["availability"])
+        try:
+            sla.availability = parse_percent(raw_sla["availability"])
+        except ValueError:
+            sla.availability = None
+    return sla
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+__all__ = ["Constraints", "Contract", "Deprecation", "Field", "Node", "QualityCheck", "Sla", "build", "node"]

@@ -72,10 +72,6 @@ def _raw(contract: Contract, path: PathKey) -> Any:
     return node
 
 
-def _cpath(f: Field, key: str) -> PathKey:
-    return (*f.path, "constraints", key)
-
-
 @rule("invalid-semver", "metadata.version is strict semver 2.0.0")
 def _semver(c: Contract) -> Iterator[Problem]:
     raw = _raw(c, ("metadata", "version"))
@@ -141,22 +137,22 @@ def _constraint_fit(c: Contract) -> Iterator[Problem]:
             continue
         for key in _STRING_ONLY:
             if key in raw and not t.is_string:
-                yield Problem(f"{key} applies to string fields; {f.name!r} is {t}", _cpath(f, key), key=True)
+                yield Problem(f"{key} applies to string fields; {f.name!r} is {t}", f.constraint(key).doc, key=True)
         if "timezone" in raw and not t.is_timestamp:
-            yield Problem(f"timezone applies to timestamp fields; {f.name!r} is {t}", _cpath(f, "timezone"), key=True)
+            yield Problem(f"timezone applies to timestamp fields; {f.name!r} is {t}", f.constraint("timezone").doc, key=True)
         for key in ("min", "max"):
             if key in raw and not (t.is_numeric or t.is_temporal):
                 yield Problem(f"{key} applies to numeric, date or timestamp fields; {f.name!r} is {t}",
-                              _cpath(f, key), key=True)
+                              f.constraint(key).doc, key=True)
         if "enum" in raw and not t.is_scalar:
-            yield Problem(f"enum applies to scalar fields; {f.name!r} is {t}", _cpath(f, "enum"), key=True)
+            yield Problem(f"enum applies to scalar fields; {f.name!r} is {t}", f.constraint("enum").doc, key=True)
         if raw.get("masking") in ("hash", "tokenize") and t.name != "string":
             yield Problem(f"masking {raw['masking']} publishes a string; {f.name!r} is {t}: declare it as string",
-                          _cpath(f, "masking"))
+                          f.constraint("masking").doc)
         if raw.get("primary_key") is True and (raw.get("nullable") is True or raw.get("null") is True):
-            yield Problem(f"{f.name!r} is a primary key and cannot be nullable", _cpath(f, "primary_key"), key=True)
+            yield Problem(f"{f.name!r} is a primary key and cannot be nullable", f.constraint("primary_key").doc, key=True)
         if "nullable" in raw and "null" in raw and raw["nullable"] != raw["null"]:
-            yield Problem(f"{f.name!r} says both nullable and null, with different values", _cpath(f, "null"), key=True)
+            yield Problem(f"{f.name!r} says both nullable and null, with different values", f.constraint("null").doc, key=True)
 
 
 @cache
@@ -178,7 +174,7 @@ def _timezones(c: Contract) -> Iterator[Problem]:
             zone, sorted(_zones()), n=1, cutoff=0.8)
         msg = f"unknown time zone {zone!r} for {f.name!r}"
         msg += f"; did you mean {hint[0]!r}?" if hint else ": use a tz database name such as UTC or Europe/Berlin"
-        yield Problem(msg, _cpath(f, "timezone"))
+        yield Problem(msg, f.constraint("timezone").doc)
 
 
 def _bound_value(f: Field, value: Any) -> Any:
@@ -211,7 +207,7 @@ def _bounds(c: Contract) -> Iterator[Problem]:
                 _bound_value(f, value)
             except ValueError as exc:
                 msg = str(exc) if "must be" in str(exc) else f"{value!r} is not a valid {f.type} for {f.name!r}"
-                yield Problem(f"{key} {msg}", _cpath(f, key))
+                yield Problem(f"{key} {msg}", f.constraint(key).doc)
 
 
 @rule("bound-order", "min <= max and min_length <= max_length")
@@ -222,12 +218,12 @@ def _bound_order(c: Contract) -> Iterator[Problem]:
             try:
                 lo, hi = _bound_value(f, k.min), _bound_value(f, k.max)
                 if lo > hi:
-                    yield Problem(f"{f.name!r}: min {k.min!r} is greater than max {k.max!r}", _cpath(f, "min"))
+                    yield Problem(f"{f.name!r}: min {k.min!r} is greater than max {k.max!r}", f.constraint("min").doc)
             except (ValueError, TypeError):
                 pass
         if k.min_length is not None and k.max_length is not None and k.min_length > k.max_length:
             yield Problem(f"{f.name!r}: min_length {k.min_length} is greater than max_length {k.max_length}",
-                          _cpath(f, "min_length"))
+                          f.constraint("min_length").doc)
 
 
 _REGEX_LOCK = threading.Lock()
@@ -271,7 +267,7 @@ def _regexes(c: Contract) -> Iterator[Problem]:
         if f.constraints.pattern is not None:
             problem = regex_problem(f.constraints.pattern)
             if problem:
-                yield Problem(problem, _cpath(f, "pattern"))
+                yield Problem(problem, f.constraint("pattern").doc)
     for check in c.checks:
         regex = check.value.get("regex")
         if isinstance(regex, str):
@@ -290,7 +286,7 @@ def _enums(c: Contract) -> Iterator[Problem]:
         for i, v in enumerate(values):
             if isinstance(v, list | dict):
                 continue  # the schema stage reports a list or mapping as an enum value
-            path = (*_cpath(f, "enum"), i)
+            path = (*f.constraint("enum").doc, i)
             key = (type(v).__name__, v)
             if key in seen:
                 yield Problem(f"enum value {v!r} of {f.name!r} appears twice", path)
@@ -405,7 +401,10 @@ def _check_args(c: Contract, path: PathKey, value: dict[str, Any], spec: Any, na
             yield Problem(f"value.{key} must be a list", (*vpath, key))
         if kind == "columns" and isinstance(v, list):
             for i, col in enumerate(v):
-                if col not in names:
+                if isinstance(col, list | dict):  # unhashable: no column could be named by it
+                    what = "a list" if isinstance(col, list) else "a mapping"
+                    yield Problem(f"value.{key} holds {what}, not a column name", (*vpath, key, i))
+                elif col not in names:
                     yield Problem(f"value.{key} names unknown column {col!r}", (*vpath, key, i))
         if kind == "string" and not isinstance(v, str):
             yield Problem(f"value.{key} must be a string", (*vpath, key))

@@ -108,21 +108,12 @@ def validate_files(files: list[Path], mesh: Mesh | None = None, within: Path | N
     YAML parsing with positions is pure Python and CPU-bound, so a large mesh
     is validated in forked worker processes (where fork exists).
     """
-    import os
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2:
-        return [v for f in files for v in validate_file(f, mesh, within).each]
     import functools
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [v for f in files for v in validate_file(f, mesh, within).each]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = pool.map(functools.partial(validate_file, mesh=mesh, within=within), files,
-                        chunksize=max(1, len(files) // (workers * 4)))
-        return [v for result in done for v in result.each]
+    from scaffolder.parallel import fork_map
+
+    done = fork_map(functools.partial(validate_file, mesh=mesh, within=within), files, least=PARALLEL_FROM)
+    return [v for result in done for v in result.each]
 
 
 def validate_text(text: str, path: str = "<input>", mesh: Mesh | None = None) -> Validation:

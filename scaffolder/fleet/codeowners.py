@@ -46,3 +46,18 @@ def split_reviewers(handles: list[str]) -> tuple[list[str], list[str]]:
         else:
             users.append(name)
     return users, teams
+
+
+def add_domain(root: Path, domain: str, owners: str) -> bool:
+    """Add `/domains/NAME/ OWNERS` to the mesh's root CODEOWNERS; False when it is there or no file exists."""
+    path = root / "CODEOWNERS"
+    if not path.is_file() or not owners:
+        return False
+    text = path.read_text(encoding="utf-8")
+    entry = f"/domains/{domain}/"
+    if any(line.split()[:1] == [entry] for line in text.splitlines()):
+        return False
+    from scaffolder.fsutil import atomic_write
+
+    atomic_write(path, text + ("" if text.endswith("\n") or not text else "\n") + f"{entry} {owners}\n")
+    return True

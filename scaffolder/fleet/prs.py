@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scaffolder.fleet import codeowners, gitops
+from scaffolder.fleet import codeowners
 from scaffolder.fleet.model import Domain, Outcome
 from scaffolder.fleet.template import TemplateCache
+from scaffolder.vcs import git
 
 LABEL = "template-update"
 CONFLICT_LABEL = "template-conflict"
@@ -33,7 +34,7 @@ def repository_of(repo_root: Path, remote: str) -> str | None:
     """owner/name from GITHUB_REPOSITORY, else from the remote's URL."""
     if os.environ.get("GITHUB_REPOSITORY"):
         return os.environ["GITHUB_REPOSITORY"]
-    url = gitops.git(repo_root, "remote", "get-url", remote, check=False).strip()
+    url = git.git(repo_root, "remote", "get-url", remote, check=False).strip()
     m = re.search(r"[:/]([^/:]+/[^/]+?)(?:\.git)?/?$", url)
     return m.group(1) if m and ("github" in url or url.startswith("git@")) else None
 
@@ -70,8 +71,8 @@ def push(repo_root: Path, branch: str, remote: str, force: bool) -> str | None:
     if force:
         args.insert(1, "--force")
     try:
-        gitops.git(repo_root, *args)
-    except gitops.GitFailed as exc:
+        git.git(repo_root, *args)
+    except git.GitError as exc:
         return exc.said()  # git's whole reason: the last line alone ("and the repository exists.") says nothing
     return None
 
@@ -87,13 +88,13 @@ def fetch_branches(domains: list[Domain], ref: str, remote: str) -> None:
     for d in domains:
         b = d.branch(ref)
         tracking = f"refs/remotes/{remote}/{b}"
-        gitops.git(d.repo_root, "fetch", "--quiet", remote, f"+refs/heads/{b}:{tracking}", check=False)
-        theirs = gitops.rev(d.repo_root, tracking)
+        git.git(d.repo_root, "fetch", "--quiet", remote, f"+refs/heads/{b}:{tracking}", check=False)
+        theirs = git.rev(d.repo_root, tracking)
         if not theirs:
             continue
-        mine = gitops.rev(d.repo_root, f"refs/heads/{b}")
+        mine = git.rev(d.repo_root, f"refs/heads/{b}")
         if not mine or (mine != theirs and _is_ancestor(d.repo_root, mine, theirs)):
-            gitops.git(d.repo_root, "update-ref", f"refs/heads/{b}", theirs, check=False)
+            git.git(d.repo_root, "update-ref", f"refs/heads/{b}", theirs, check=False)
 
 
 def _is_ancestor(repo: Path, old: str, new: str) -> bool:

@@ -16,7 +16,7 @@ Per domain:
 The main branch's ref and checkout are never written: all writes happen in
 the worktree. A worker killed midway leaves a worktree and possibly an empty
 branch; the next run removes the worktree and starts the branch again. The
-fleet adds its worktrees locked with its own reason (`gitops.MARK`) and only
+fleet adds its worktrees locked with its own reason (`vcs.git.MARK`) and only
 ever removes those: a worktree a person made on an update branch (to resolve
 a conflict, say) is left alone, and that domain fails with a message saying so.
 """
@@ -29,13 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scaffolder.fleet import gitops
 from scaffolder.fleet.answers import parse_answers
 from scaffolder.fleet.jobs import UpdateJob
 from scaffolder.fleet.model import Domain, Outcome
 from scaffolder.fleet.runner import Job, run_jobs
 from scaffolder.fleet.scratch import scratch_or
 from scaffolder.fleet.template import TemplateCache, TemplateError
+from scaffolder.vcs import git
 
 TRAILER = "Template-Update"
 _REQUIRED = re.compile(r'Question "([^"]+)" is required')
@@ -62,10 +62,13 @@ def failure(message: str) -> str:
 
 
 def default_base(repo: Path) -> str:
-    for ref in ("main", "master"):
-        if gitops.rev(repo, f"refs/heads/{ref}"):
-            return ref
-    head = gitops.git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
+    """The repository's default branch (`vcs.git.default_branch`, the change check's rule too), by
+    its local name: the update branch starts from it and its PR targets it. A repository with no
+    main, master or origin/HEAD starts from the branch it has checked out."""
+    branch = git.default_branch(repo)
+    if branch:
+        return branch
+    head = git.git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
     return head or "HEAD"
 
 
@@ -99,7 +102,7 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
             continue
         branch = d.branch(ref)
         base_ref = base or default_base(d.repo_root)
-        if not gitops.rev(d.repo_root, base_ref):
+        if not git.rev(d.repo_root, base_ref):
             out.reason = f"{d.repo_root}: no base branch {base_ref!r} to start the update branch from (--base)"
             done[d.name] = out
             continue
@@ -112,8 +115,8 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
             done[d.name] = reused
             continue
         if d.repo_root not in busy:
-            gitops.clean_stale_worktrees(d.repo_root)
-            busy[d.repo_root] = gitops.checked_out(d.repo_root)
+            git.clean_stale_worktrees(d.repo_root)
+            busy[d.repo_root] = git.checked_out(d.repo_root)
         holder = busy[d.repo_root].get(branch)
         if holder:
             out.branch = branch
@@ -122,7 +125,7 @@ def plan_jobs(domains: list[Domain], ref: str, cache: TemplateCache, workdir: Pa
                           "it), then re-run")
             done[d.name] = out
             continue
-        gitops.clear_ref_lock(d.repo_root, branch)
+        git.clear_ref_lock(d.repo_root, branch)
         jobs.append(Job(d.name, payload, update_job))
     return jobs, done
 
@@ -155,8 +158,8 @@ def update_fleet(domains: list[Domain], ref: str, *, jobs: int = 1, base: str | 
                 _cleanup(repo, Path(p.worktree))
                 result = results.get(job.key)
                 if (result is None or result.status == "failed") and \
-                        gitops.rev(repo, p.branch) == gitops.rev(repo, p.base):
-                    gitops.git(repo, "branch", "-D", p.branch, check=False)
+                        git.rev(repo, p.branch) == git.rev(repo, p.base):
+                    git.git(repo, "branch", "-D", p.branch, check=False)
         return [results[d.name] for d in domains]
 
 
@@ -169,42 +172,40 @@ def _outcome(key: str, ref: str, payload: UpdateJob, raw: dict[str, Any]) -> Out
 
 def _cleanup(repo: Path, worktree: Path) -> None:
     """Remove the run's worktree (locked by the fleet: `git worktree prune` alone would keep it)."""
-    gitops.git(repo, "worktree", "remove", "--force", "--force", str(worktree), check=False)
+    git.git(repo, "worktree", "remove", "--force", "--force", str(worktree), check=False)
     shutil.rmtree(worktree, ignore_errors=True)
-    gitops.git(repo, "worktree", "prune", check=False)
+    git.git(repo, "worktree", "prune", check=False)
 
 
 # ---------------------------------------------------------------- in the worker
 
 
 def _answers_commit(repo: Path, ref: str, answers_rel: str) -> str | None:
-    text = gitops.git(repo, "show", f"{ref}:{answers_rel}", check=False)
+    text = git.git(repo, "show", f"{ref}:{answers_rel}", check=False)
     data = parse_answers(text, f"{ref}:{answers_rel}")[0] if text else {}
     return str(data["_commit"]) if data.get("_commit") else None
 
 
 def _mirror_rev(mirror: str, ref: str | None) -> str | None:
-    if not ref:
-        return None
-    return gitops.git(Path(mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip() or None
+    return git.rev(Path(mirror), ref) if ref else None
 
 
 def _changed(repo: Path, base: str, branch: str, rel: str) -> list[str]:
-    out = gitops.git(repo, "diff", "--name-only", "-z", f"{base}...{branch}", "--", rel, check=False)
+    out = git.git(repo, "diff", "--name-only", "-z", f"{base}...{branch}", "--", rel, check=False)
     return [p for p in out.split("\0") if p]
 
 
 def already_updated(p: UpdateJob) -> Outcome | None:
     """A re-run: the domain's branch already holds this release; report it from the branch, change nothing."""
     repo, branch, rel = Path(p.repo_root), p.branch, p.rel
-    if not gitops.branch_exists(repo, branch):
+    if not git.branch_exists(repo, branch):
         return None
     if _mirror_rev(p.mirror, _answers_commit(repo, branch, p.answers_rel)) != p.to_sha:
         return None  # an interrupted or older attempt: the update starts again from the base
-    conflicts = gitops.conflicts_in_tree(repo, branch, rel)
+    conflicts = git.conflicts_in_tree(repo, branch, rel)
     return Outcome(p.name, "conflicted" if conflicts else "updated", p.ref, branch=branch,
                    from_version=p.from_version, conflicts=conflicts,
-                   reason="the branch already has this update", commit=gitops.rev(repo, branch),
+                   reason="the branch already has this update", commit=git.rev(repo, branch),
                    changed=_changed(repo, p.base, branch, rel), reused=True)
 
 
@@ -218,8 +219,8 @@ def update_one(p: UpdateJob) -> Outcome:
     wt = Path(p.worktree)
     created = False
     try:
-        with gitops.repo_lock(repo):
-            gitops.add_worktree(repo, wt, branch, p.base)
+        with git.repo_lock(repo):
+            git.add_worktree(repo, wt, branch, p.base)
         created = True
         dst = wt if rel == "." else wt / rel
         try:
@@ -234,33 +235,33 @@ def update_one(p: UpdateJob) -> Outcome:
             else:
                 out.reason = f"copier update failed: {failure(message)}"
             return out
-        status = gitops.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", rel)
+        status = git.git(wt, "status", "--porcelain", "-z", "--untracked-files=all", "--", rel)
         if not status.strip("\0"):
             out.status, out.reason = "up-to-date", "copier changed nothing"
             return out
-        unmerged = set(gitops.git(wt, "diff", "--name-only", "-z", "--diff-filter=U", "--", rel).split("\0")) - {""}
+        unmerged = set(git.git(wt, "diff", "--name-only", "-z", "--diff-filter=U", "--", rel).split("\0")) - {""}
         touched = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
-        marked = {f for f in touched if f.endswith(".rej") or gitops.has_markers(wt / f)}
+        marked = {f for f in touched if f.endswith(".rej") or git.has_markers(wt / f)}
         out.conflicts = sorted(unmerged | marked)
-        gitops.git(wt, "add", "-A", "--", rel)
+        git.git(wt, "add", "-A", "--", rel)
         message = (f"template: update {p.name} to {p.ref}\n\n"
                    f"{TRAILER}: {p.name} {p.from_version} -> {p.ref}\n"
                    + (f"Conflicts: {', '.join(out.conflicts)}\n" if out.conflicts else ""))
-        gitops.git(wt, *gitops.identity(repo), "-c", "core.hooksPath=/dev/null", "commit", "--quiet",
+        git.git(wt, *git.identity(repo), "-c", "core.hooksPath=/dev/null", "commit", "--quiet",
                    "--no-verify", "-m", message)
-        out.commit = gitops.rev(wt, "HEAD")
+        out.commit = git.rev(wt, "HEAD")
         out.changed = _changed(repo, p.base, branch, rel)
         out.status = "conflicted" if out.conflicts else "updated"
         return out
-    except gitops.GitFailed as exc:
+    except git.GitError as exc:
         out.reason = str(exc)
         return out
     finally:
-        with gitops.repo_lock(repo):
+        with git.repo_lock(repo):
             if wt.exists():
-                gitops.git(repo, "worktree", "remove", "--force", "--force", str(wt), check=False)
+                git.git(repo, "worktree", "remove", "--force", "--force", str(wt), check=False)
             if created and out.status in ("failed", "needs-answer", "up-to-date") and not out.commit:
-                gitops.git(repo, "branch", "-D", branch, check=False)  # leave no empty branch behind
+                git.git(repo, "branch", "-D", branch, check=False)  # leave no empty branch behind
 
 
 def update_job(p: UpdateJob) -> dict[str, Any]:

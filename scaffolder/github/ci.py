@@ -16,6 +16,7 @@ from typing import Any
 from scaffolder.catalog.impact import find_impact, impact_markdown
 from scaffolder.changes.render_markdown import Verdict, code, render_markdown
 from scaffolder.changes.report import ChangeReport
+from scaffolder.contract.mesh import Mesh
 from scaffolder.contract.semver import BUMPS, Bump
 from scaffolder.fsutil import atomic_write
 from scaffolder.github.comment import MARKER, CommentResult
@@ -108,54 +109,20 @@ def _data_verdict(data_reports: list[Any]) -> Verdict | None:
 def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
     """Check, then write the report, outputs and job summary. The PR comment is `post_comment`'s job,
     run after: GitHub being unreachable must never cost the report or change the exit code."""
-    from scaffolder.changes.check import check_changes
     from scaffolder.contract.mesh import load_mesh
     from scaffolder.github.sinks import annotations, write_outputs, write_summary
+    from scaffolder.policy.mesh_policies import attach
 
     root = (opts.working_directory or ctx.workspace or Path.cwd()).resolve()
     mesh = load_mesh(root)
-    from scaffolder.policy.mesh_policies import attach
-
     attach(mesh, "ci", ctx.labels)  # the mesh's Rego policies see the PR's labels
-    today = opts.today or dt.date.today()
-    notes: list[str] = []
-    fail_on = opts.fail_on
-    if fail_on == "breaking" and opts.approve_label and opts.approve_label in ctx.labels:
-        fail_on = "bump"
-        notes.append(f"Label `{opts.approve_label}` is on the PR: breaking changes are accepted for this run; "
-                     "the version gate still applies.")
-    base_ref = opts.base_ref or (f"origin/{ctx.base_ref}" if ctx.base_ref else None)
-    report = check_changes(root, base_ref, opts.head_ref, mesh, today, fail_on=fail_on)
-
-    pairs = _data_specs(opts.data, report)
-    if opts.engine == "duckdb":  # the DuckDB files a dbt build left beside the contract
-        pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
-    data_reports = []
-    if pairs:  # duckdb is imported only when there is data to check
-        from scaffolder.checks.run import run_checks
-
-        data_reports = [run_checks(root / result.path, source, now=opts.now, engine=opts.engine,
-                                   engine_options=_engine_options(opts, root / result.path))
-                        for result, source in pairs]
+    report, fail_on, notes = _gate(ctx, opts, root, mesh)
+    data_reports = _data_checks(opts, report, root)
     impact = find_impact(report, mesh)
-
-    extras = [*(f"> {n}" for n in notes)]
-    impact_md = impact_markdown(impact)
-    if impact_md:
-        extras.append(impact_md)
-    if data_reports:  # each report carries its own "Data checks: `product`" heading
-        from scaffolder.checks.results import render_markdown as checks_markdown
-
-        extras.extend(checks_markdown(r) for r in data_reports)
-    tail = "\n\n".join(extras)
     report_path = opts.report_path or root / "scaffolder-report.json"
-    data_verdict = _data_verdict(data_reports)
-    body = render_markdown(report, marker=MARKER, full_report=f"`{report_path.name}` (job artifact) and the job summary",
-                           max_chars=60_000 - len(tail) - 4, others=[data_verdict] if data_verdict else [])
-    markdown = body.rstrip("\n") + ("\n\n" + tail if tail else "") + "\n"
+    markdown = _markdown(report, impact_markdown(impact), data_reports, notes, report_path)
 
-    data_ok = all(r.ok for r in data_reports)
-    ok = report.ok and (data_ok or fail_on == "never")
+    ok = report.ok and (all(r.ok for r in data_reports) or fail_on == "never")
     payload = {**report.to_json(), "ok": ok, "impact": {k: [i.to_json() for i in v] for k, v in impact.items()},
                "data_checks": [r.to_json() for r in data_reports], "notes": notes}
     report_path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,17 +131,67 @@ def run_ci(ctx: GitHubContext, opts: CiOptions) -> CiOutcome:
         atomic_write(report_path.with_suffix(".md"), redact(markdown))
 
     findings: list[Finding] = report.all_findings() + [f for r in data_reports for f in r.findings()]
+    outputs = _outputs(report, ok, report_path)
+    write_outputs(ctx.output_file, outputs)
+    write_summary(ctx.summary_file, markdown, str(report_path))
+    return CiOutcome(report, markdown, payload, annotations(findings), outputs, None, ok, notes)
+
+
+def _gate(ctx: GitHubContext, opts: CiOptions, root: Path, mesh: Mesh) -> tuple[ChangeReport, str, list[str]]:
+    """The change gate against the PR's base; the approval label turns `breaking` into `bump`."""
+    from scaffolder.changes.check import check_changes
+
+    notes: list[str] = []
+    fail_on = opts.fail_on
+    if fail_on == "breaking" and opts.approve_label and opts.approve_label in ctx.labels:
+        fail_on = "bump"
+        notes.append(f"Label `{opts.approve_label}` is on the PR: breaking changes are accepted for this run; "
+                     "the version gate still applies.")
+    base_ref = opts.base_ref or (f"origin/{ctx.base_ref}" if ctx.base_ref else None)
+    report = check_changes(root, base_ref, opts.head_ref, mesh, opts.today or dt.date.today(), fail_on=fail_on)
+    return report, fail_on, notes
+
+
+def _data_checks(opts: CiOptions, report: ChangeReport, root: Path) -> list[Any]:
+    """Data checks of the changed contracts that have data: named, or left by a dbt build."""
+    pairs = _data_specs(opts.data, report)
+    if opts.engine == "duckdb":  # the DuckDB files a dbt build left beside the contract
+        pairs += _dbt_outputs(report, root, {c.name for c, _ in pairs})
+    if not pairs:  # duckdb is imported only when there is data to check
+        return []
+    from scaffolder.checks.run import run_checks
+
+    return [run_checks(root / result.path, source, now=opts.now, engine=opts.engine,
+                       engine_options=_engine_options(opts, root / result.path))
+            for result, source in pairs]
+
+
+def _markdown(report: ChangeReport, impact_md: str, data_reports: list[Any], notes: list[str],
+              report_path: Path) -> str:
+    """The PR comment and job summary: the gate's report, then notes, consumer impact, data checks."""
+    extras = [*(f"> {n}" for n in notes)]
+    if impact_md:
+        extras.append(impact_md)
+    if data_reports:  # each report carries its own "Data checks: `product`" heading
+        from scaffolder.checks.results import render_markdown as checks_markdown
+
+        extras.extend(checks_markdown(r) for r in data_reports)
+    tail = "\n\n".join(extras)
+    data_verdict = _data_verdict(data_reports)
+    body = render_markdown(report, marker=MARKER, full_report=f"`{report_path.name}` (job artifact) and the job summary",
+                           max_chars=60_000 - len(tail) - 4, others=[data_verdict] if data_verdict else [])
+    return body.rstrip("\n") + ("\n\n" + tail if tail else "") + "\n"
+
+
+def _outputs(report: ChangeReport, ok: bool, report_path: Path) -> dict[str, str]:
     declared = [c.declared_bump for c in report.contracts if c.declared_bump in BUMPS]
-    outputs = {
+    return {
         "ok": str(ok).lower(),
         "required-bump": report.required_bump,
         "declared-bump": Bump.largest(declared),
         "report-path": str(report_path),
         "contracts-changed": str(len(report.contracts)),
     }
-    write_outputs(ctx.output_file, outputs)
-    write_summary(ctx.summary_file, markdown, str(report_path))
-    return CiOutcome(report, markdown, payload, annotations(findings), outputs, None, ok, notes)
 
 
 def post_comment(ctx: GitHubContext, opts: CiOptions, outcome: CiOutcome) -> CommentResult | None:

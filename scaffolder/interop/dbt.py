@@ -163,6 +163,6 @@ def _model(node: dict[str, Any], tests: dict[str, list[dict[str, Any]]], childre
 
 
 def write(contract: Any) -> str:
-    from scaffolder.templates_support.dbt_schema import render
+    from scaffolder.dbt.schema import render
 
     return render(contract)

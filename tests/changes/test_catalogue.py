@@ -46,3 +46,30 @@ def test_entries_are_well_formed() -> None:
         assert {rule.bump(m) for m in MODES} <= {"none", "patch", "minor", "major"}
         if "major" in (rule.consumer, rule.producer) and rule.id != "contract-added":
             assert rule.advice or rule.consumer != "major", f"{rule.id}: a consumer-breaking rule says what to do"
+
+
+def test_every_comparer_declares_its_rules_and_together_they_are_the_catalogue() -> None:
+    """`@emits` on each comparer; `Diff.emit` refuses an undeclared rule, so running every row above
+    (test_every_rule_is_reachable...) also proves no comparer emits beyond its declaration."""
+    from scaffolder.changes import diff  # noqa: F401  (defines, and so declares, the comparers)
+    from scaffolder.changes.compare import DECLARED
+
+    declared = set().union(*DECLARED.values())
+    assert declared == set(RULES), declared ^ set(RULES)
+    assert all(DECLARED.values()), "a comparer that declares no rule emits nothing"
+    assert any(name.startswith("scaffolder.changes.diff_checks.") for name in DECLARED)
+
+
+def test_a_comparer_cannot_emit_a_rule_it_did_not_declare() -> None:
+    import pytest
+
+    from scaffolder.changes.compare import Diff, emits
+    from scaffolder.contract.model import node
+
+    @emits("owner-changed")
+    def sloppy(d: Diff) -> None:
+        d.emit("domain-changed", node("metadata", "domain"))
+
+    c = contract(BASE)
+    with pytest.raises(AssertionError, match="domain-changed: emitted by a comparer that does not declare it"):
+        sloppy(Diff(c, c, "consumer", {}))

@@ -70,6 +70,9 @@ CASES = {
                      [(22, 15, "unknown-type", "did you mean 'timestamp'?")]),
     "bad-freshness": (_edit(("freshness: 15m", "freshness: 15 minutes")),
                       [(10, 16, "wrong-value", "<integer><s|m|h|d>")]),
+    "column-list-of-lists": (BASE + "      - assertion: expect_compound_columns_to_be_unique\n"
+                             "        value: {column_list: [order_id, [amount]]}\n",
+                             [(31, 41, "invalid-check", "value.column_list holds a list, not a column name")]),
 }
 
 

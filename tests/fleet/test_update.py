@@ -174,7 +174,7 @@ def test_a_persons_worktree_on_an_update_branch_is_never_removed(mesh, repo, tmp
 def test_a_second_fleet_update_at_once_stops_with_the_first_ones_pid(mesh, repo) -> None:
     import os
 
-    from scaffolder.fleet.gitops import run_lock
+    from scaffolder.vcs.git import run_lock
 
     r = repo(mesh)
     with run_lock([mesh]):  # this test process plays the first run

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2] / "scaffolder"
 # a rule set beside `changes`/`checks`, a command area's library beside `catalog`/`fleet`.
 LAYERS: list[list[str]] = [
     # the base: the version, errors, optional-extra guard, atomic writes
-    ["scaffolder", "scaffolder.errors", "scaffolder.extras", "scaffolder.fsutil"],
+    ["scaffolder", "scaffolder.errors", "scaffolder.extras", "scaffolder.fsutil", "scaffolder.parallel"],
     # Finding, annotations, Markdown escaping, JSON output, redaction and terminal sinks
     ["scaffolder.report"],
     # adapters to outside systems that know nothing of contracts
@@ -32,7 +32,7 @@ LAYERS: list[list[str]] = [
      "scaffolder.checks.literals", "scaffolder.checks.conform"],
     # what is decided from contracts: the change gate, data checks, policies, access
     ["scaffolder.changes", "scaffolder.checks", "scaffolder.policy", "scaffolder.access",
-     "scaffolder.interop", "scaffolder.templates_support"],
+     "scaffolder.interop", "scaffolder.dbt"],
     # health records check results over time
     ["scaffolder.health"],
     # command areas built from the above

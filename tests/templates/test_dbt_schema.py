@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from scaffolder.contract.load import load_text
 from scaffolder.contract.validate import load_contract
-from scaffolder.templates_support.dbt_schema import RULES, check
+from scaffolder.dbt.schema import RULES, check
 from tests.templates.helpers import generate, make_template_repo, scaffolder
 
 yaml = YAML(typ="safe")

@@ -1,1 +1,0 @@
-"""Helpers for what the Copier templates generate (kept out of copy time: no Jinja extensions)."""
