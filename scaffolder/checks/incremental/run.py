@@ -149,18 +149,20 @@ class _Run:
                     _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
         meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
                 "format": self.kind, "columns": json.dumps(physical)}
-        scored = self._store(parts, meta, diff, [c for c in live if results[c.id].error is None and c not in every],
+        scored = self._store(parts, meta, diff, [c for c in live if c.error is None and c not in every],
                              fresh=info.mode == FULL)
         report.rows = int(scored.pop(("", "rows")) or 0)
         values.update(scored)
         for c in checks:
             r = results[c.id]
-            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and r.error is None:
+            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and c.error is None:
                 _score(c, r, values)
             elif c.counting is Counting.FRESHNESS:
                 _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
         if samples > 0:
             self._samples(checks, results, samples, bool(info.read))
+        for c in checks:  # the check owns its error; its result reports it (as in checks.run)
+            results[c.id].error = c.error
         report.checks = [results[c.id] for c in checks]
         report.seconds = time.perf_counter() - started
         return report
@@ -314,7 +316,7 @@ class _Run:
         self.eng.relation = RELATION
         for c in checks:
             r = results[c.id]
-            if r.passed or r.error is not None:
+            if r.passed or c.error is not None:
                 continue
             if c.counting is Counting.DUPLICATES:
                 table = self.st.table(parts_of(c)[1].name)
