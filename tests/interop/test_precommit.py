@@ -12,7 +12,6 @@ import pytest
 
 from tests.conftest import ROOT, SEED, run_cli
 
-pytest.importorskip("pre_commit")
 GIT = {"GIT_AUTHOR_NAME": "Domain Team", "GIT_AUTHOR_EMAIL": "team@example.com",
        "GIT_COMMITTER_NAME": "Domain Team", "GIT_COMMITTER_EMAIL": "team@example.com",
        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
