@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffolder.checks.assertions import QUERY
 from scaffolder.contract.types import LogicalType, TypeParseError, parse_type
 from scaffolder.odcs.mapping import (
     CHECKS,
@@ -225,7 +226,7 @@ def _rule_out(check: dict[str, Any]) -> dict[str, Any]:
     base: dict[str, Any] = {k: check[k] for k in ("name", "description") if k in check}
     assertion, value = check.get("assertion"), _map(check.get("value"))
     row = next((r for r in CHECKS if r.assertion == assertion), None)
-    rule = _library(row, check, value) if row else None
+    rule = _library(row, check, value) if row else _sql_out(check, value) if assertion == QUERY else None
     if rule is None:
         impl = {k: check[k] for k in ("assertion", "column", "threshold", "value") if k in check}
         rule = {"type": "custom", "engine": ENGINE, "implementation": impl}
@@ -255,6 +256,14 @@ def _library(row: Any, check: dict[str, Any], value: dict[str, Any]) -> dict[str
     if row.argument:
         rule["arguments"] = {row.argument: value[row.ours_arg]}
     return {**rule, **_threshold_out(threshold)}
+
+
+def _sql_out(check: dict[str, Any], value: dict[str, Any]) -> dict[str, Any] | None:
+    """Our query check as ODCS's `sql` rule: the query and its operators as they are."""
+    ops = [k for k in OPERATORS if k in value]
+    if "threshold" in check or not isinstance(value.get("query"), str) or len(ops) != 1 or set(value) != {"query", *ops}:
+        return None
+    return {"type": "sql", "query": value["query"], ops[0]: value[ops[0]]}
 
 
 def _bounds_out(value: dict[str, Any]) -> dict[str, Any] | None:
@@ -519,6 +528,8 @@ def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | No
         if not isinstance(impl.get("assertion"), str):
             return None
         return {**{k: rule[k] for k in ("name", "description") if isinstance(rule.get(k), str)}, **impl}
+    if rule.get("type") == "sql":
+        return _sql_in(rule, column)
     metric = rule.get("metric", V30_RULES.get(str(rule.get("rule"))))
     if rule.get("type", "library") != "library" or not isinstance(metric, str):
         return None
@@ -558,6 +569,16 @@ def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | No
     if value:
         out["value"] = value
     return out
+
+
+def _sql_in(rule: dict[str, Any], column: str | None) -> dict[str, Any] | None:
+    """An ODCS `sql` rule as our query check, run as written by `scaffolder test` (checks.query)."""
+    ops = [k for k in OPERATORS if k in rule]
+    if not isinstance(rule.get("query"), str) or len(ops) != 1:
+        return None
+    return {**{k: rule[k] for k in ("name", "description") if isinstance(rule.get(k), str)},
+            **({"column": column} if column else {}), "assertion": QUERY,
+            "value": {"query": rule["query"], ops[0]: rule[ops[0]]}}
 
 
 def _threshold_in(op: str, arg: Any, unit: Any) -> float | None:
@@ -671,14 +692,25 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
     if kept:
         schema[KEEP] = kept
         conv.kept += _paths(obj, kept, at)
+        _kept_rules(conv, obj, kept, ("spec", "schema", KEEP), at)
     by_name = {p.get("name"): p for p in _list(regen_obj.get("properties")) if isinstance(p, dict)}
     fields = schema["fields"]
     props = [(j, p) for j, p in enumerate(_list(obj.get("properties"))) if isinstance(p, dict)]
-    for (j, p), f in zip(props, fields, strict=True):
+    for i, ((j, p), f) in enumerate(zip(props, fields, strict=True)):
         kept = _diff(p, by_name.get(f["name"], {}), (), (*at, "properties", j))
         if kept:
             f[KEEP] = kept
             conv.kept += _paths(p, kept, (*at, "properties", j))
+            _kept_rules(conv, p, kept, ("spec", "schema", "fields", i, KEEP), (*at, "properties", j))
+
+
+def _kept_rules(conv: Converted, orig: dict[str, Any], kept: dict[str, Any], ours: PathKey, at: PathKey) -> None:
+    """Where each kept quality rule stands in the ODCS document, so `test` can list it at its line."""
+    rules = _list(orig.get("quality"))
+    for n, rule in enumerate(_list(kept.get("quality"))):
+        i = next((i for i, r in enumerate(rules) if r == rule), None)
+        if i is not None:
+            conv.origins[(*ours, "quality", n)] = (*at, "quality", i)
 
 
 def _paths(orig: dict[str, Any], kept: dict[str, Any], at: PathKey) -> list[PathKey]:
