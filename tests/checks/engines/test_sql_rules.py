@@ -1,0 +1,127 @@
+"""ODCS `sql` quality rules run as written on every engine, read-only, on the checked data alone;
+`custom` and `text` rules are listed as not run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scaffolder.checks.results import NOT_RUN
+from scaffolder.contract.validate import load_contract_text
+from tests.checks.engines.conftest import Runner
+
+SECRET = "s3cr3t-token-value"
+ODCS = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: shop
+name: shop
+version: 1.0.0
+status: active
+domain: shop
+team: {name: team-shop@example.com}
+slaProperties: [{property: availability, value: 99.9, unit: percent}]
+schema:
+  - name: orders
+    physicalType: table
+    quality:
+      - {type: sql, name: negatives, query: "SELECT count(*) FROM ${object} WHERE amount < 0", mustBe: 2}
+      - {type: sql, name: few, query: "SELECT COUNT(*) FROM {object}", mustBeBetween: [1, 5]}
+      - {type: sql, name: some, query: "SELECT count(*) FROM ${object}", mustNotBe: 0}
+      - {type: text, description: Reconciled nightly.}
+      - {type: custom, engine: soda, implementation: "checks for orders: [row_count > 0]"}
+%(hostile)s
+    properties:
+      - {name: id, logicalType: integer, required: true}
+      - name: amount
+        logicalType: number
+        quality:
+          - {type: sql, name: top, query: "SELECT max(${property}) FROM ${object}", mustBeLessThan: 10}
+      - name: label
+        logicalType: string
+        quality:
+          - {type: sql, name: prefixed, query: "SELECT count(*) FROM ${object} WHERE {property} LIKE 'n%%'",
+             mustBeGreaterOrEqualTo: 10}
+"""
+
+
+def _line(text: str) -> int:
+    return next(i for i, line in enumerate(ODCS.splitlines(), start=1) if text in line)
+
+
+def _data(folder: Path) -> Path:
+    out = folder / "orders.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT range AS id, range * 1.5 - 3 AS amount, 'n' || range AS label FROM range(10)) "
+                f"TO '{out}' (FORMAT parquet)")
+    (folder / "secret.csv").write_text(f"token\n{SECRET}\n")
+    return out
+
+
+def _run(engine: Runner, tmp_path: Path, hostile: list[str]) -> tuple[dict, list]:
+    rules = "\n".join(f"      - {{type: sql, name: h{i}, query: {json.dumps(q)}, mustBe: 0}}"
+                       for i, q in enumerate(hostile))
+    contract = load_contract_text(ODCS % {"hostile": rules}, str(tmp_path / "shop.odcs.yaml"))
+    data = tmp_path / "orders.parquet"
+    report = engine.run(contract, str(data if data.exists() else _data(tmp_path)), samples=3)
+    return {c.id: c for c in report.checks}, report.warnings
+
+
+def test_sql_rules_run_as_written(engine: Runner, tmp_path: Path) -> None:
+    got, warnings = _run(engine, tmp_path, [])
+    passed = {k: (c.passed, c.observed, c.error) for k, c in got.items() if c.assertion == "expect_sql_query_result"}
+    assert passed == {"negatives": (True, 2, None), "few": (False, 10, None), "some": (True, 10, None),
+                      "top": (False, 10.5, None), "prefixed": (True, 10, None)}, passed
+    assert got["few"].message == "query result 10, expected between 1 and 5"
+    assert got["top"].column == "amount" and got["top"].location.line == _line("name: top")
+    # the text and custom rules: listed at their lines, not run
+    assert [(w.rule, w.location.line) for w in warnings] == [(NOT_RUN, _line("type: text")),
+                                                             (NOT_RUN, _line("type: custom"))]
+    assert "'soda'" in warnings[1].message
+
+
+HOSTILE = [
+    "SELECT count(*) FROM ${object}; DROP TABLE t",  # a second statement
+    "DELETE FROM ${object}",  # not a SELECT
+    "SELECT count(*) FROM read_csv('%(secret)s') WHERE token = '" + SECRET + "' OR true",  # another file
+    "SELECT count(*) FROM '%(secret)s'",  # another file, DuckDB's shorthand
+    "SELECT java_method('java.lang.System', 'getenv', 'HOME')",  # Spark: any static Java method
+    "SELECT count(*) FROM orders",  # a table other than the checked data
+    "SELECT id FROM ${object}",  # many values
+    "SELEC 1",
+]
+
+
+def test_hostile_queries_are_refused_or_fail_located(engine: Runner, tmp_path: Path) -> None:
+    before = hashlib.sha256(_data(tmp_path).read_bytes()).hexdigest()
+    secret = str(tmp_path / "secret.csv")
+    got, _ = _run(engine, tmp_path, [q.replace("%(secret)s", secret) for q in HOSTILE])
+    for i in range(len(HOSTILE)):
+        c = got[f"h{i}"]
+        assert not c.passed and c.error, (i, c)
+        assert c.error.startswith(("refused: ", "the query failed: ", "the query returned ")), (i, c.error)
+        assert c.observed is None and c.location.line == _line("%(hostile)s") + i, (i, c.location)
+    assert "2 statements" in got["h0"].error and "DELETE" in got["h1"].error
+    assert got["h6"].error.startswith("the query returned 10 row(s)")
+    # the data is untouched and the rules that may run still ran
+    assert hashlib.sha256((tmp_path / "orders.parquet").read_bytes()).hexdigest() == before
+    assert got["negatives"].passed and got["some"].observed == 10
+    if engine.name != "duckdb":  # no sandbox: sqlglot refuses what reaches outside the data
+        assert all(got[f"h{i}"].error.startswith("refused: ") for i in (2, 3, 4, 5)), \
+            {i: got[f"h{i}"].error for i in (2, 3, 4, 5)}
+    else:  # DuckDB's sandbox: the file cannot be read at all
+        assert "Permission Error" in got["h2"].error or "Cannot access file" in got["h2"].error
+
+
+@pytest.mark.parametrize("query", ["SELECT max({property}) FROM {object}"])
+def test_property_placeholder_on_a_table_rule_is_an_error(query: str, tmp_path: Path) -> None:
+    from scaffolder.checks.run import run_checks
+
+    text = ODCS % {"hostile": f"      - {{type: sql, name: bad, query: '{query}', mustBe: 0}}"}
+    contract = load_contract_text(text, str(tmp_path / "shop.odcs.yaml"))
+    bad = next(c for c in run_checks(contract, str(_data(tmp_path))).checks if c.id == "bad")
+    assert bad.error == "the query names {property} but the rule is not on a property (column)"
