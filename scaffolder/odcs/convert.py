@@ -85,7 +85,7 @@ def to_odcs(data: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
     custom = [_custom(k, meta[k]) for k in ("sunset", "compatibility") if k in meta]
     if "policies" in access:
         custom.append(_custom("policies", access["policies"]))
-    custom += [_custom(k, v) for k, v in first.items() if k.startswith("x-") and k != KEEP]
+    custom += _ext(first)
     if custom:
         out["customProperties"] = custom
     out = _restore(out, _map(first.get(KEEP)))
@@ -116,9 +116,7 @@ def _object(data: dict[str, Any]) -> dict[str, Any]:
     custom = []
     if "lineage" in spec:
         custom.append(_custom("lineage", spec["lineage"]))
-    custom += [_custom(k, v) for k, v in schema.items() if k.startswith("x-") and k != KEEP]
-    custom += [_custom("spec." + k, v) for k, v in spec.items() if k.startswith("x-")]
-    custom += [_custom("metadata." + k, v) for k, v in meta.items() if k.startswith("x-")]
+    custom += _ext(schema) + _ext(spec, "spec.") + _ext(meta, "metadata.")
     if custom:
         obj["customProperties"] = custom
     return _restore(obj, _map(schema.get(KEEP)))
@@ -171,7 +169,7 @@ def _property(f: dict[str, Any], pk: list[Any], checks: list[dict[str, Any]]) ->
     if c.get("primary_key") is True:
         p["primaryKey"] = True
         p["primaryKeyPosition"] = pk.index(f.get("name")) + 1
-    nullable = c.get("nullable", c.get("null"))
+    nullable = c.get("nullable", c.get("null", c.get(None)))  # `null:` read by a YAML 1.1 loader: None
     if isinstance(nullable, bool):
         p["required"] = not nullable
     if "unique" in c:
@@ -187,8 +185,7 @@ def _property(f: dict[str, Any], pk: list[Any], checks: list[dict[str, Any]]) ->
         custom.append(_custom("deprecated", f["deprecated"]))
     if "renamed_from" in f:
         custom.append(_custom("renamed_from", f["renamed_from"]))
-    custom += [_custom(k, v) for k, v in f.items() if k.startswith("x-") and k != KEEP]
-    custom += [_custom("constraints." + k, v) for k, v in c.items() if k.startswith("x-")]
+    custom += _ext(f) + _ext(c, "constraints.")
     rules = []
     if isinstance(c.get("enum"), list):
         rules.append({"metric": "invalidValues", "arguments": {"validValues": c["enum"]}, "mustBe": 0})
@@ -233,7 +230,7 @@ def _rule_out(check: dict[str, Any]) -> dict[str, Any]:
     elif row and row.metric == "invalidValues" and "name" not in base:
         base["name"] = assertion  # an unnamed invalidValues rule is an enum constraint
     out = {**base, **rule}
-    ext = [_custom(k, v) for k, v in check.items() if k.startswith("x-") and k != KEEP]
+    ext = _ext(check)
     if ext:
         out["customProperties"] = ext
     return _restore(out, _map(check.get(KEEP)))
@@ -301,10 +298,9 @@ def _sla_out(data: dict[str, Any]) -> list[dict[str, Any]]:
         m = re.fullmatch(r"\s*([0-9.]+)\s*%\s*", raw) if isinstance(raw, str) else None
         value = _num(m.group(1)) if m else raw
         out.append({"property": "availability", "value": value, **({"unit": "percent"} if m or _number(raw) else {})})
-    ext = {k: v for k, v in sla.items() if k.startswith("x-") and k != KEEP}
+    ext = _ext(sla)
     if ext:
-        out.append({"property": "datamesh", "value": None, "element": table,
-                    "customProperties": [_custom(k, v) for k, v in ext.items()]})
+        out.append({"property": "datamesh", "value": None, "element": table, "customProperties": ext})
     return out
 
 
@@ -762,6 +758,12 @@ def _restore(out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- small helpers
+
+def _ext(mapping: dict[Any, Any], prefix: str = "") -> list[dict[str, Any]]:
+    """The `x-` extensions of one of our mappings as custom properties (a key that is not text,
+    such as YAML's `null`, is no extension)."""
+    return [_custom(prefix + k, v) for k, v in mapping.items() if isinstance(k, str) and k.startswith("x-") and k != KEEP]
+
 
 def _custom(key: str, value: Any) -> dict[str, Any]:
     return {"property": key if key.startswith("x-") else CUSTOM_PREFIX + key, "value": value}

@@ -125,3 +125,23 @@ def test_property_placeholder_on_a_table_rule_is_an_error(query: str, tmp_path: 
     contract = load_contract_text(text, str(tmp_path / "shop.odcs.yaml"))
     bad = next(c for c in run_checks(contract, str(_data(tmp_path))).checks if c.id == "bad")
     assert bad.error == "the query names {property} but the rule is not on a property (column)"
+
+
+def test_cli_reports_sql_rules_located_and_lists_what_it_does_not_run(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    data = _data(tmp_path)
+    rules = "      - {type: sql, name: twice, query: \"SELECT 1; SELECT 2\", mustBe: 1}"
+    contract = tmp_path / "shop.odcs.yaml"
+    contract.write_text(ODCS % {"hostile": rules})
+    r = run_cli("test", str(contract), "--data", str(data))
+    assert r.code == 1 and "Traceback" not in r.out + r.err
+    line = _line("%(hostile)s")
+    assert f"{contract}:{line}:9: twice: refused: the query holds 2 statements" in r.out, r.out
+    assert f"{contract}:{_line('name: few')}:9: few: query result 10, expected between 1 and 5" in r.out
+    assert f"{contract}:{_line('type: custom')}:9: info: ODCS custom quality rule is not run" in r.out
+    r = run_cli("test", str(contract), "--data", str(data), "--format", "json")
+    report = json.loads(r.out)
+    assert [w["rule"] for w in report["warnings"]] == [NOT_RUN, NOT_RUN]
+    assert {c["id"]: c["passed"] for c in report["checks"] if c["assertion"] == "expect_sql_query_result"} == {
+        "negatives": True, "few": False, "some": True, "twice": False, "top": False, "prefixed": True}
