@@ -88,10 +88,56 @@ def to_odcs(data: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
     custom += _ext(first)
     if custom:
         out["customProperties"] = custom
-    out = _restore(out, _map(first.get(KEEP)))
-    if "slaProperties" in out:  # another table's, kept by the first, is also written by its own
-        out["slaProperties"] = _dedup(_list(out["slaProperties"]))
+    kept = _map(first.get(KEEP))
+    out = _restore(out, kept)
+    if "slaProperties" in kept:
+        out["slaProperties"] = _sla_merge(_list(kept["slaProperties"]), sla, items,
+                                          _str(kept.get("slaDefaultElement")))
+    if not out.get("slaProperties", True):
+        del out["slaProperties"]
     return out
+
+
+def _sla_merge(kept: list[Any], ours: list[dict[str, Any]], items: list[dict[str, Any]],
+               default: str | None) -> list[Any]:
+    """The document's SLA properties as they were (their spelling, retention, frequency, another
+    table's), except those our SLA now says otherwise: ours replace them."""
+    slas = {_table_of(d): _map(_map(d.get("spec")).get("sla")) for d in items}
+    out: list[Any] = []
+    for p in kept:
+        if isinstance(p, dict) and p.get("property") == "datamesh":
+            continue  # our own extensions: written from our SLA
+        said = [(t, read) for t in slas for read in [_sla_in([p], t, default)[0]] if read]
+        if any(not _same_sla(read, slas[t]) for t, read in said):
+            continue  # edited since it was read: ours is written instead
+        out.append(p)
+        ours = [q for q in ours if not _covers(p, q, said, slas, default)]
+    return _dedup(out + ours)
+
+
+def _covers(kept: dict[str, Any], q: dict[str, Any], said: list[tuple[str, dict[str, Any]]],
+            slas: dict[str, dict[str, Any]], default: str | None) -> bool:
+    """Whether our SLA property `q` says what the kept one says (so only the kept one is written)."""
+    mine = [(t, read) for t in slas for read in [_sla_in([q], t, default)[0]] if read]
+    return bool(said) and all(any(t == u and set(r) <= set(s) for u, s in said) for t, r in mine)
+
+
+def _same_sla(read: dict[str, Any], sla: dict[str, Any]) -> bool:
+    """What an SLA property was read as still holds in our SLA (a duration in seconds, a percentage)."""
+    for key, value in read.items():
+        now = sla.get(key)
+        if key == "freshness":
+            value, now = _seconds(value, None), _seconds(now, None) if isinstance(now, str) else None
+        elif key == "availability":
+            value, now = (str(v).strip().rstrip("%").strip() if v is not None else None for v in (value, now))
+            value, now = (float(v) if v and re.fullmatch(r"[0-9.]+", v) else v for v in (value, now))
+        if value != now:
+            return False
+    return True
+
+
+def _table_of(data: dict[str, Any]) -> str:
+    return (_str(_map(data.get("metadata")).get("name")) or "").rpartition(".")[2]
 
 
 def _object(data: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +329,7 @@ def _bounds_out(value: dict[str, Any]) -> dict[str, Any] | None:
 
 def _sla_out(data: dict[str, Any]) -> list[dict[str, Any]]:
     sla = _map(_map(data.get("spec")).get("sla"))
-    table = (_str(_map(data.get("metadata")).get("name")) or "").rpartition(".")[2]
+    table = _table_of(data)
     out = []
     m = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", str(sla.get("freshness", "")))
     if m:

@@ -136,3 +136,25 @@ def test_docs_show_the_mapping_tables() -> None:
 
     assert render() in (ROOT / "docs/odcs.md").read_text(), "regenerate: python -m scaffolder.odcs.mapping_doc"
     assert "docs/odcs.md" in (ROOT / "README.md").read_text()
+
+
+def test_sla_retention_and_frequency_are_kept_reported_and_round_trip(tmp_path: Path) -> None:
+    """Our SLA has freshness and availability only: retention and frequency are kept (x-odcs), reported
+    at their lines, written back as they were, also after our SLA changes."""
+    src = next(p for p in ODCS_FIXTURES if p.name == "orders-full.odcs.yaml")
+    lines = src.read_text().splitlines()
+    at = {k: next(i for i, ln in enumerate(lines, 1) if f"property: {k}" in ln) for k in ("retention", "frequency")}
+    first = validate_file(src).each[0]
+    kept = {f.location.line: f.text() for f in first.findings if f.rule == "odcs-kept"}
+    assert set(at.values()) <= set(kept), kept
+    assert "slaProperties[3] has no counterpart" in kept[at["retention"]]
+    original = [p for p in load_file(src).data["slaProperties"] if p["property"] in at]
+    tables = from_odcs(load_file(src).data)
+    assert isinstance(tables, list) and "retention" not in dump_yaml(tables[0]["spec"]["sla"])
+    tables[0]["spec"]["sla"]["freshness"] = "2h"  # an edit of what we do map
+    again = to_odcs(tables)
+    assert [p for p in again["slaProperties"] if p["property"] in at] == original
+    assert {"property": "latency", "value": 2, "unit": "h", "element": "orders.placed_at"} in again["slaProperties"]
+    assert not [p for p in again["slaProperties"] if p.get("value") == 4]  # the edited one is replaced
+    assert len(again["slaProperties"]) == len(load_file(src).data["slaProperties"])  # the others as they were
+    assert validate_odcs_structure(load_text(dump_yaml(again), "again.yaml")) == []
