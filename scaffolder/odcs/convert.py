@@ -36,7 +36,8 @@ from scaffolder.odcs.mapping import (
 PathKey = tuple[str | int, ...]
 APPEND = ("quality", "customProperties")  # kept lists add to what we write
 # SLA properties are kept whole when they would not come back the same (another unit's spelling,
-# another table's, retention...): the document's list is written back as it was.
+# another table's, retention...): the document's list is written back as it was, but for the
+# properties our SLA says otherwise since (_sla_merge).
 DROP = "-"  # under x-odcs: keys we write that the ODCS document did not have
 _BY_OURS = {r.ours: r for r in TYPES}
 _STRINGS = {"string", "uuid", "bytes"}
