@@ -527,7 +527,7 @@ def _type_in(p: dict[str, Any]) -> LogicalType | None:
     if logical == "string":
         return parse_type({"uuid": "uuid", "binary": "bytes", "byte": "bytes"}.get(str(fmt), "string"))
     if logical == "integer":
-        return parse_type("int" if fmt in SMALL_INTS else "long")
+        return parse_type("int" if str(fmt) in SMALL_INTS else "long")
     if logical == "number":
         return parse_type("float" if fmt == "f32" else "double")
     if logical == "timestamp":
@@ -767,7 +767,7 @@ def _paths(orig: dict[str, Any], kept: dict[str, Any], at: PathKey) -> list[Path
         elif key == "slaProperties":  # the ones we do not read
             read = {p for r in SLA if r.ours for p in r.odcs} | {"datamesh"}
             out += [(*at, key, i) for i, item in enumerate(_list(value))
-                    if not isinstance(item, dict) or item.get("property") not in read]
+                    if not isinstance(item, dict) or str(item.get("property")) not in read]
         else:
             out.append((*at, key))
     return out

@@ -92,3 +92,14 @@ def test_keys_that_are_not_text_never_crash_a_library_caller() -> None:
 def missing_none(doc: dict) -> bool:
     """The None keys of an ODCS document, kept with the rest (nothing dropped silently)."""
     return None in doc and None in doc["schema"][0] and None in doc["schema"][0]["properties"][0]
+
+
+def test_lists_where_text_is_expected_never_raise() -> None:
+    """Values that cannot be looked up (a list as a v3.0 rule name, an integer format, an SLA property)."""
+    doc = copy.deepcopy(next(d for d in DOCS if d["apiVersion"] == "v3.0.2"))
+    doc["schema"][0]["properties"][3]["quality"][0]["rule"] = []
+    doc["schema"][0]["properties"][1]["logicalTypeOptions"] = {"format": ["i8"]}
+    doc["slaProperties"].append({"property": ["retention"], "value": 1})
+    for v in validate_document(load_text(dump_yaml(doc), "m.odcs.yaml")).each:
+        assert all(f.location.line >= 1 for f in v.findings)
+    to_odcs(from_odcs(doc))
