@@ -173,3 +173,18 @@ def test_every_fixture_through_every_contract_command(src: Path, tmp_path: Path)
         assert r.code in (0, 1) and "Traceback" not in r.out + r.err, (name, r.code, r.err[-800:])
     assert runs["validate"].code == 0, runs["validate"].out
     assert all(c["changes"] == [] for c in json.loads(runs["diff"].out)["contracts"])  # same file: no change
+
+
+def test_ci_on_a_mixed_mesh_reports_each_odcs_table(tmp_path: Path) -> None:
+    """`ci` outside GitHub (the report on the terminal): the ODCS file's tables gated one by one."""
+    root = _mesh(tmp_path)
+    git(root, "checkout", "-q", "-b", "feature")
+    path = root / "domains/shop/orders.odcs.yaml"
+    path.write_text(path.read_text().replace("        required: true\n        quality:\n          - {metric: duplicateValues",
+                                             "        required: false\n        quality:\n          - {metric: duplicateValues"))
+    env = {k: "" for k in ("GITHUB_ACTIONS", "GITHUB_EVENT_PATH", "GITHUB_TOKEN", "GITHUB_BASE_REF")}
+    r = run_cli("ci", "--base-ref", "main", "--format", "json", cwd=root, env=env)
+    assert r.code == 1 and "Traceback" not in r.err, r.out + r.err
+    report = json.loads(r.out)
+    text = json.dumps(report)
+    assert "orders.order_lines" in text and "field-became-nullable" in text, text[:2000]
