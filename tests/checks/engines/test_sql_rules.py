@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from scaffolder.checks.results import NOT_RUN
 from scaffolder.contract.validate import load_contract_text
@@ -117,14 +116,18 @@ def test_hostile_queries_are_refused_or_fail_located(engine: Runner, tmp_path: P
         assert "Permission Error" in got["h2"].error or "Cannot access file" in got["h2"].error
 
 
-@pytest.mark.parametrize("query", ["SELECT max({property}) FROM {object}"])
-def test_property_placeholder_on_a_table_rule_is_an_error(query: str, tmp_path: Path) -> None:
-    from scaffolder.checks.run import run_checks
+def test_validate_refuses_a_threshold_and_a_property_without_column() -> None:
+    from scaffolder.contract.validate import validate_text
 
-    text = ODCS % {"hostile": f"      - {{type: sql, name: bad, query: '{query}', mustBe: 0}}"}
-    contract = load_contract_text(text, str(tmp_path / "shop.odcs.yaml"))
-    bad = next(c for c in run_checks(contract, str(_data(tmp_path))).checks if c.id == "bad")
-    assert bad.error == "the query names {property} but the rule is not on a property (column)"
+    rules = ("      - {type: sql, name: bad, query: 'SELECT max({property}) FROM {object}', mustBe: 0}\n"
+             "      - {type: custom, engine: datamesh-scaffolder, implementation: {assertion: expect_sql_query_result,"
+             " threshold: 0.5, value: {query: 'SELECT 1', mustBe: 1}}}")
+    text = ODCS % {"hostile": rules}
+    errors = [f.text() for f in validate_text(text, "c.odcs.yaml").findings if f.severity.value == "error"]
+    line = _line("%(hostile)s")
+    assert errors == [f"c.odcs.yaml:{line}:9: the query names {{property}} but the check has no column [invalid-check]",
+                      f"c.odcs.yaml:{line + 1}:9: expect_sql_query_result has no threshold: its operators say "
+                      "what passes [invalid-check]"], errors
 
 
 def test_cli_reports_sql_rules_located_and_lists_what_it_does_not_run(tmp_path: Path) -> None:
