@@ -148,3 +148,20 @@ def test_cli_reports_sql_rules_located_and_lists_what_it_does_not_run(tmp_path: 
     assert [w["rule"] for w in report["warnings"]] == [NOT_RUN, NOT_RUN]
     assert {c["id"]: c["passed"] for c in report["checks"] if c["assertion"] == "expect_sql_query_result"} == {
         "negatives": True, "few": False, "some": True, "twice": False, "top": False, "prefixed": True}
+
+
+def test_explain_and_diff_read_query_checks(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    old = tmp_path / "old.odcs.yaml"
+    old.write_text(ODCS % {"hostile": ""})
+    r = run_cli("explain", str(old))
+    line = next(ln for ln in r.out.splitlines() if "WHERE amount < 0" in ln)
+    assert r.code == 0 and line.strip() == (
+        "table: expect_sql_query_result(query=SELECT count(*) FROM ${object} WHERE amount < 0, mustBe=2)")
+    new = tmp_path / "new.odcs.yaml"
+    new.write_text(old.read_text().replace("mustBeLessThan: 10", "mustBeLessThan: 20")
+                   .replace("amount < 0", "amount <= 0").replace("version: 1.0.0", "version: 2.0.0"))
+    r = run_cli("diff", str(old), str(new), "--format", "json")
+    changes = {(c["rule"], c["bump"]) for c in json.loads(r.out)["contracts"][0]["changes"]}
+    assert changes == {("check-changed", "major"), ("check-loosened", "major")}, r.out
