@@ -234,14 +234,29 @@ def _property(f: dict[str, Any], pk: list[Any], checks: list[dict[str, Any]]) ->
         custom.append(_custom("renamed_from", f["renamed_from"]))
     custom += _ext(f) + _ext(c, "constraints.")
     rules = []
-    if isinstance(c.get("enum"), list):
+    kept = dict(_map(f.get(KEEP)))
+    listed = _enum_values(kept.get("enum"))  # v3.2's `enum` the property was read from: written so again
+    if listed is not None:
+        by_value = {repr(v): e for v, e in zip(listed, kept.pop("enum"), strict=True)}
+        if isinstance(c.get("enum"), list):  # labels kept, edits applied
+            p["enum"] = [by_value.get(repr(v), {"value": v}) for v in c["enum"]]
+    elif isinstance(c.get("enum"), list):
         rules.append({"metric": "invalidValues", "arguments": {"validValues": c["enum"]}, "mustBe": 0})
     rules += [_rule_out(ch) for ch in checks]
     if rules:
         p["quality"] = rules
     if custom:
         p["customProperties"] = custom
-    return _restore(p, _map(f.get(KEEP)))
+    return _restore(p, kept)
+
+
+def _enum_values(raw: Any) -> list[Any] | None:
+    """The values of v3.2's `enum` ([{value, label, ...}]), or None when it is not a list of scalar values."""
+    items = _list(raw)
+    if not items or not all(isinstance(e, dict) and isinstance(e.get("value"), str | int | float)
+                            and not isinstance(e.get("value"), bool) for e in items):
+        return None
+    return [e["value"] for e in items]
 
 
 def _option_fits(t: LogicalType | None, key: str, value: Any) -> bool:
@@ -504,6 +519,10 @@ def _field(p: dict[str, Any], at: PathKey, i: int, first_check: int,
         elif read is not None:
             o[("spec", "quality", "checks", first_check + len(checks))] = (*at, "quality", k)
             checks.append(read)
+    listed = _enum_values(p.get("enum"))
+    if listed is not None and "enum" not in c:  # v3.2: the property's allowed values
+        c["enum"] = listed
+        o[(*here, "constraints", "enum")] = (*at, "enum")
     if c:
         f["constraints"] = {k: c[k] for k in ("primary_key", "nullable", "unique", "pii", "masking", "timezone",
                                               "enum", "min", "max", "min_length", "max_length", "pattern") if k in c}
@@ -741,6 +760,12 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
     props = [(j, p) for j, p in enumerate(_list(obj.get("properties"))) if isinstance(p, dict)]
     for i, ((j, p), f) in enumerate(zip(props, fields, strict=True)):
         kept = _diff(p, by_name.get(f["name"], {}), (), (*at, "properties", j))
+        if _enum_values(kept.get("enum")) is not None and "quality" in _list(kept.get(DROP)):
+            rest = [k for k in kept[DROP] if k != "quality"]  # written as `enum` again, not as a rule
+            if rest:
+                kept[DROP] = rest
+            else:
+                del kept[DROP]
         if kept:
             f[KEEP] = kept
             conv.kept += _paths(p, kept, (*at, "properties", j))

@@ -158,3 +158,17 @@ def test_sla_retention_and_frequency_are_kept_reported_and_round_trip(tmp_path: 
     assert not [p for p in again["slaProperties"] if p.get("value") == 4]  # the edited one is replaced
     assert len(again["slaProperties"]) == len(load_file(src).data["slaProperties"])  # the others as they were
     assert validate_odcs_structure(load_text(dump_yaml(again), "again.yaml")) == []
+
+
+def test_v32_enum_values_are_our_enum_and_keep_their_labels() -> None:
+    src = next(p for p in ODCS_FIXTURES if "v320" in p.name)
+    first = validate_file(src).each[0]
+    assert first.contract.field("channel").constraints.enum == ["web", "store"]
+    assert not [f for f in first.findings if (f.location.json_path or "").endswith(".enum")]  # read, not "kept"
+    tables = from_odcs(load_file(src).data)
+    assert isinstance(tables, list)
+    channel = tables[0]["spec"]["schema"]["fields"][1]
+    channel["constraints"]["enum"] = ["web", "app"]  # an edit in our format
+    prop = to_odcs(tables)["schema"][0]["properties"][1]
+    assert [e["value"] for e in prop["enum"]] == ["web", "app"] and prop["enum"][0]["label"] == "Web shop"
+    assert "quality" not in prop  # the values stay in v3.2's form, not an invalidValues rule too
