@@ -12,6 +12,8 @@ document, so findings point into the ODCS file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,7 @@ APPEND = ("quality", "customProperties")  # kept lists add to what we write
 # another table's, retention...): the document's list is written back as it was, but for the
 # properties our SLA says otherwise since (_sla_merge).
 DROP = "-"  # under x-odcs: keys we write that the ODCS document did not have
+SEEN = "="  # under x-odcs: a fingerprint of what we wrote for each kept key when the document was read
 _BY_OURS = {r.ours: r for r in TYPES}
 _STRINGS = {"string", "uuid", "bytes"}
 _ROW_METRICS = {"nullValues", "duplicateValues", "invalidValues"}
@@ -785,7 +788,7 @@ def _paths(orig: dict[str, Any], kept: dict[str, Any], at: PathKey) -> list[Path
     """Where the kept parts stand in the ODCS document: a key, or each kept item of a list we add to."""
     out: list[PathKey] = []
     for key, value in kept.items():
-        if key == DROP:
+        if key in (DROP, SEEN):
             continue
         if key in APPEND and isinstance(value, list):
             out += [(*at, key, i) for i, item in enumerate(_list(orig.get(key))) if item in value]
@@ -813,20 +816,63 @@ def _diff(orig: dict[str, Any], regen: dict[str, Any], skip: tuple[str, ...], at
     dropped = [k for k in regen if k not in orig and k not in skip]
     if dropped:  # keys we would add (a v3.0 rule's metric, a logicalType): left out on the way back
         out[DROP] = dropped
+    seen = {k: _print(regen.get(k)) for k in [*out, *dropped] if k not in APPEND and k != DROP}
+    if seen:
+        out[SEEN] = seen
     return out
 
 
 def _restore(out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """`out` with the kept ODCS parts put back, except where our contract changed what it writes for a
+    key since it was read (its fingerprint under SEEN differs): there ours wins, merged into the kept
+    mapping (our keys replace theirs, theirs stay) or, for roles and team, into the kept list."""
+    seen = _map(kept.get(SEEN))
+
+    def edited(key: Any) -> bool:
+        return isinstance(key, str) and key in seen and _print(out.get(key)) != seen[key]
+
     for key in _list(kept.get(DROP)):
-        out.pop(key, None)
+        if not edited(key):
+            out.pop(key, None)
     for key, value in kept.items():
-        if key == DROP:
+        if key in (DROP, SEEN):
             continue
         if key in APPEND and isinstance(value, list):
             out[key] = [*_list(out.get(key)), *value]
-        else:
+        elif not edited(key):
             out[key] = value
+        elif key in out:
+            out[key] = _MERGE.get(key, _merge)(value, out[key])
     return out
+
+
+def _print(value: Any) -> str:
+    """A short fingerprint of what we write for a key (to tell, later, whether our contract changed it)."""
+    return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:12]
+
+
+def _merge(theirs: Any, ours: Any) -> Any:
+    return {**theirs, **ours} if isinstance(theirs, dict) and isinstance(ours, dict) else ours
+
+
+def _merge_roles(theirs: Any, ours: Any) -> Any:
+    """Our role names, each with what the document said about it (access, approvers...)."""
+    by_role = {r.get("role"): r for r in _list(theirs) if isinstance(r, dict) and isinstance(r.get("role"), str)}
+    return [by_role.get(r.get("role"), r) if isinstance(r, dict) else r for r in _list(ours)]
+
+
+def _merge_team(theirs: Any, ours: Any) -> Any:
+    """Our owner first among the members (the reader takes the first owner), the others as they were."""
+    if not isinstance(ours, dict) or not isinstance(ours.get("name"), str):
+        return ours
+    members = _list(theirs) if isinstance(theirs, list) else _list(_map(theirs).get("members"))
+    if _owner(theirs) == ours["name"] or not members:
+        return _merge(theirs, ours) if isinstance(theirs, dict) else ours
+    owner = {"username": ours["name"], "role": "owner"}
+    return {**_map(theirs), "name": ours["name"], "members": [owner, *members]}
+
+
+_MERGE = {"roles": _merge_roles, "team": _merge_team}
 
 
 # ---------------------------------------------------------------- small helpers

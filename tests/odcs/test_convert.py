@@ -172,3 +172,45 @@ def test_v32_enum_values_are_our_enum_and_keep_their_labels() -> None:
     prop = to_odcs(tables)["schema"][0]["properties"][1]
     assert [e["value"] for e in prop["enum"]] == ["web", "app"] and prop["enum"][0]["label"] == "Web shop"
     assert "quality" not in prop  # the values stay in v3.2's form, not an invalidValues rule too
+
+
+def _edited(name: str, edit) -> tuple[list, list]:
+    """ODCS fixture -> our contracts, `edit` applied to them, -> ODCS -> our contracts again."""
+    src = next(p for p in ODCS_FIXTURES if p.name == name)
+    tables = from_odcs(load_file(src).data)
+    tables = tables if isinstance(tables, list) else [tables]
+    edit(tables)
+    again = to_odcs(tables)
+    assert validate_odcs_structure(load_text(dump_yaml(again), "again.yaml")) == []
+    back = from_odcs(again)
+    return tables, back if isinstance(back, list) else [back]
+
+
+def test_edits_in_our_format_survive_the_way_back() -> None:
+    """Parts kept whole (a team with members, a description with limitations, roles with approvers,
+    type options ODCS has and we do not) still take an edit made in our format after conversion."""
+    def edit(t: list) -> None:
+        t[0]["spec"]["owner"] = "zoe@acme.example"
+        t[0]["metadata"]["description"] = "Customers, as marketing sees them."
+        t[0]["spec"]["access"]["roles"] = ["crm_analyst", "crm_auditor"]
+        t[0]["spec"]["schema"]["fields"][0]["constraints"]["min"] = 5
+        t[1]["spec"]["schema"]["fields"][1]["type"] = "decimal(12,3)"  # `line`: a string before
+
+    tables, back = _edited("crm-v310-complete.odcs.yaml", edit)
+    c = back[0]
+    assert c["spec"]["owner"] == "zoe@acme.example"
+    assert c["metadata"]["description"] == "Customers, as marketing sees them."
+    assert c["spec"]["access"]["roles"] == ["crm_analyst", "crm_auditor"]
+    assert c["spec"]["schema"]["fields"][0]["constraints"]["min"] == 5
+    assert back[1]["spec"]["schema"]["fields"][1]["type"] == "decimal(12,3)"
+    again = to_odcs(tables)
+    assert again["description"]["limitations"] == "Addresses are not validated."  # theirs stays
+    assert again["roles"][0]["secondLevelApprovers"] == "ciso@acme.example"
+    assert again["schema"][0]["properties"][0]["logicalTypeOptions"]["exclusiveMaximum"] == 9007199254740992
+    assert [m["username"] for m in again["team"]["members"]][:2] == ["zoe@acme.example", "dora@acme.example"]
+
+
+def test_no_edit_writes_back_exactly() -> None:
+    for src in ODCS_FIXTURES:
+        _, back = _edited(src.name, lambda t: None)
+        assert missing(load_file(src).data, to_odcs(back)) == [], src.name
