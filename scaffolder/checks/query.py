@@ -7,17 +7,17 @@ relation and `{property}` / `${property}` (also `{column}`) its column, and
 the one value it returns is compared with every ODCS operator the rule gives.
 
 The query is the contract author's SQL running with CI's rights, so before it
-runs it must be exactly one SELECT (`refuse`): on DuckDB, DuckDB's own parser
-says so and the sandbox (checks.sandbox) lets the connection read the source's
-files and nothing else; on the other engines sqlglot parses it in the
-engine's dialect and it may read no table but the checked relation (and its
-own CTEs) and call none of the functions that reach outside the data
-(`OUTSIDE`). A query that is refused, fails or returns other than one value is
+runs it must be exactly one SELECT that reads no table but the checked
+relation (and its own CTEs): on DuckDB, by DuckDB's own parser, and the
+sandbox (checks.sandbox) lets the connection read the source's files and
+nothing else; on the other engines sqlglot parses it in the engine's dialect,
+and it may call none of the functions that reach outside the data (`OUTSIDE`). A query that is refused, fails or returns other than one value is
 the check's error, located at the rule.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from decimal import Decimal
@@ -79,8 +79,10 @@ def refuse_parsed(query: str, column: str | None, dialect: Dialect, sqlglot: Any
     return None
 
 
-def refuse_duckdb(con: Any, sql: str) -> str | None:
-    """Why DuckDB may not run the rendered query (None: it may); the sandbox guards what it reads."""
+def refuse_duckdb(con: Any, sql: str, relation: str) -> str | None:
+    """Why DuckDB may not run the rendered query (None: it may), by DuckDB's own parser: one SELECT
+    reading no table but the relation (a `.duckdb` source holds others) and its CTEs, and no table
+    function but a few that make rows. The sandbox also keeps it from any file but the source's."""
     import duckdb
 
     try:
@@ -92,7 +94,41 @@ def refuse_duckdb(con: Any, sql: str) -> str | None:
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
         return f"the query is a {kind.name} statement: a sql rule runs one read-only SELECT"
+    tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    if tree.get("error"):
+        return "the query does not parse: " + str(tree.get("error_message"))
+    nodes = list(_nodes(tree))
+    ctes = {c.get("key") for n in nodes for c in _map(n.get("cte_map")).get("map") or [] if isinstance(c, dict)}
+    for n in nodes:
+        if n.get("type") == "BASE_TABLE":
+            name = n.get("table_name")
+            if n.get("schema_name") or n.get("catalog_name") or name not in {relation, *ctes}:
+                shown = ".".join(str(p) for p in (n.get("catalog_name"), n.get("schema_name"), name) if p)
+                return f"the query reads {shown!r}: a sql rule reads only the checked data ({{object}})"
+        elif n.get("type") == "TABLE_FUNCTION":
+            fn = str(_map(n.get("function")).get("function_name"))
+            if fn.lower() not in ROW_MAKERS:
+                return f"the query calls the table function {fn}(): a sql rule reads only the checked data"
     return None
+
+
+ROW_MAKERS = frozenset({"range", "generate_series", "unnest"})  # table functions that read nothing
+
+
+def _nodes(tree: Any) -> Any:
+    """Every mapping of DuckDB's serialized query, depth first."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def one_value(rows: list[tuple[Any, ...]]) -> Any:

@@ -47,10 +47,10 @@ class DuckDBEngine(Engine):
         self.con.close()
 
     def refuse_query(self, query: str, column: str | None) -> str | None:
-        """One SELECT, by DuckDB's own parser; the locked sandbox lets it read the source alone."""
+        """One SELECT of the relation alone, by DuckDB's own parser; the locked sandbox reads the source alone."""
         from scaffolder.checks.query import refuse_duckdb, render
 
-        return refuse_duckdb(self.con, render(query, self.relation, column, self.dialect))
+        return refuse_duckdb(self.con, render(query, self.relation, column, self.dialect), self.relation)
 
     def shortcuts(self, source: Source, checks: list[Check], values: Values, say: Say) -> Shortcuts:
         found = Shortcuts()
