@@ -67,7 +67,7 @@ class Combine(StrEnum):
 @dataclass(frozen=True)
 class Assertion:
     name: str
-    scope: str  # "column": needs `column`; "table": must not have one
+    scope: str  # "column": needs `column`; "table": must not have one; "any": either
     description: str
     counting: Counting
     summary: str  # what a failing row is, for messages
@@ -112,6 +112,15 @@ def _row_count(e: str, a: dict[str, Any], c: Col, p: Params) -> str:
     return between(e, a, Col("", family="number", dialect=p.dialect), p)
 
 
+# ODCS's comparison operators, the threshold of a `sql` rule: argument kind, and how a change is graded.
+OPERATORS: dict[str, tuple[str, Grade]] = {
+    "mustBe": (NUMBER_OR_DATE, Grade.CHANGED), "mustNotBe": (NUMBER_OR_DATE, Grade.CHANGED),
+    "mustBeGreaterThan": (NUMBER_OR_DATE, Grade.LOWER_BOUND),
+    "mustBeGreaterOrEqualTo": (NUMBER_OR_DATE, Grade.LOWER_BOUND),
+    "mustBeLessThan": (NUMBER_OR_DATE, Grade.UPPER_BOUND), "mustBeLessOrEqualTo": (NUMBER_OR_DATE, Grade.UPPER_BOUND),
+    "mustBeBetween": (LIST, Grade.CHANGED), "mustNotBeBetween": (LIST, Grade.CHANGED),
+}
+QUERY = "expect_sql_query_result"
 _SET = {"value_set": LIST}
 _GROWS_LOOSENS = {"value_set": Grade.SET_GROWS_LOOSENS}
 
@@ -167,6 +176,13 @@ _ENTRIES = [
               Counting.COLUMNS, "columns differ", args={"column_set": COLUMNS, "exact_match": BOOL},
               required=("column_set",), example={"column_set": ["order_id", "event_ts"], "exact_match": True},
               combine=Combine.COLUMNS),
+    Assertion(QUERY, "any", "the query's one value meets every operator given (an ODCS `sql` rule: one "
+              "read-only SELECT of the checked data, `{object}` naming it and `{property}` the column)",
+              Counting.QUERY, "query result out of bounds", args={"query": STRING, **{k: v[0] for k, v in OPERATORS.items()}},
+              required=("query",), one_of=tuple(OPERATORS),
+              example={"query": "SELECT count(*) FROM {object} WHERE amount < 0", "mustBe": 0},
+              grading={"query": Grade.CHANGED, **{k: v[1] for k, v in OPERATORS.items()}}, lineage="sql",
+              combine=Combine.FULL),
 ]
 
 ASSERTIONS: dict[str, Assertion] = {a.name: a for a in _ENTRIES}

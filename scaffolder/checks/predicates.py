@@ -34,6 +34,7 @@ class Counting(StrEnum):
     ROW_COUNT = "row_count"  # failed 0/1, total 1, evaluated even on zero rows
     COLUMNS = "columns"  # from the data's column list, no scan
     FRESHNESS = "freshness"  # now - max(column) <= sla.freshness
+    QUERY = "query"  # the contract's own read-only SELECT (an ODCS `sql` rule): its one value compared
 
 
 class CheckError(ValueError):

@@ -33,7 +33,8 @@ from scaffolder.checks.compile import (
 from scaffolder.checks.dialects import DUCKDB, Dialect
 from scaffolder.checks.engines import make_engine
 from scaffolder.checks.engines.base import Engine, Shortcuts
-from scaffolder.checks.results import EXTRA_COLUMN, CheckReport, CheckResult, passes
+from scaffolder.checks.results import EXTRA_COLUMN, NOT_RUN, CheckReport, CheckResult, passes
+from scaffolder.checks.sources import first_line
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.report.finding import Finding, Severity
@@ -89,12 +90,12 @@ def _run(eng: Engine, contract: Contract, source: str, *, now: dt.datetime | Non
     _bind_columns(checks, contract, physical, eng.dialect)
     eng.prepare(checks)
     report = CheckReport(contract.path, contract.name, source, src.format, None)
-    report.warnings = _extra_columns(contract, physical)
+    report.warnings = _extra_columns(contract, physical) + _not_run(contract)
     results: dict[str, CheckResult] = {c.id: _result(c, contract) for c in checks}
     _schema_results(checks, results, contract, physical, typed=src.typed)
 
     fresh = next((c for c in checks if c.counting is Counting.FRESHNESS), None)
-    scanned = [c for c in checks if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS)]
+    scanned = [c for c in checks if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS, Counting.QUERY)]
     values: dict[tuple[str, str], Any] = {}
     known = Shortcuts()
     if use_metadata:
@@ -114,6 +115,7 @@ def _run(eng: Engine, contract: Contract, source: str, *, now: dt.datetime | Non
     for c in scanned:
         if c.error is None:
             _score(c, results[c.id], values, eng.dialect)
+    _queries(eng, [c for c in checks if c.counting is Counting.QUERY], results)
     if fresh is not None:
         _freshness(fresh, results[fresh.id], values.get((fresh.id, "observed")), now,
                    values.get((fresh.id, "latest")))
@@ -174,6 +176,14 @@ def _extra_columns(contract: Contract, physical: dict[str, str]) -> list[Finding
                            Severity.WARNING, loc, product=contract.name,
                            data={"column": name, "type": typ, **({"did_you_mean": near} if near else {})}))
     return out
+
+
+def _not_run(contract: Contract) -> list[Finding]:
+    """The ODCS quality rules kept without a counterpart (custom, text...): listed, not run."""
+    from scaffolder.odcs.unrun import not_run
+
+    return [Finding(NOT_RUN, what, Severity.INFO, contract.doc.location(path), product=contract.name)
+            for path, what in not_run(contract.doc.data)]
 
 
 def _squash(name: str) -> str:
@@ -274,6 +284,33 @@ def _score(c: Check, r: CheckResult, values: dict[tuple[str, str], Any], dialect
             r.message += f" (the regex ran as a {dialect.regex_flavour} regex on {dialect.name}, not RE2)"
 
 
+def _queries(eng: Engine, checks: list[Check], results: dict[str, CheckResult]) -> None:
+    """ODCS `sql` rules: each query, refused unless it is one read-only SELECT of the data (checks.query)."""
+    from scaffolder.checks.query import judge, one_value, render
+    from scaffolder.checks.results import plain
+
+    for c in checks:
+        r = results[c.id]
+        if c.error is not None:
+            continue
+        try:
+            reason = eng.refuse_query(c.args["query"], c.column)
+            if reason is not None:
+                raise CheckError(f"refused: {reason}")
+            value = one_value(eng.run_query(render(c.args["query"], eng.relation, c.column, eng.dialect)))
+            r.passed, wanted = judge(value, c.args)
+        except CheckError as exc:
+            c.error = str(exc)
+            continue
+        except eng.errors as exc:
+            r.detail = first_line(exc)
+            c.error = f"the query failed: {r.detail}"
+            continue
+        r.failed, r.total, r.observed = (0 if r.passed else 1), 1, value
+        if not r.passed:
+            r.message = f"query result {plain(value)!r}, expected {wanted}"
+
+
 def _bounds(args: dict[str, Any]) -> str:
     lo, hi = args.get("min_value"), args.get("max_value")
     return f"{'(' if args.get('strict_min') else '['}{'-inf' if lo is None else lo}, {'+inf' if hi is None else hi}{')' if args.get('strict_max') else ']'}"
@@ -353,7 +390,7 @@ def _age(seconds: float) -> str:
 def _samples(eng: Engine, c: Check, r: CheckResult, contract: Contract, n: int) -> list[Any]:
     """Up to n failing values (for not-null checks: the primary key of offending rows)."""
     kind = c.counting
-    if kind in (Counting.AGGREGATE, Counting.ROW_COUNT, Counting.FRESHNESS):
+    if kind in (Counting.AGGREGATE, Counting.ROW_COUNT, Counting.FRESHNESS, Counting.QUERY):
         return [r.observed] if r.observed is not None else []
     if kind is Counting.COLUMNS:
         return []

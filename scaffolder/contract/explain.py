@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scaffolder.checks.assertions import QUERY
 from scaffolder.contract.model import Contract, Field
 
 
@@ -75,7 +76,8 @@ def explain(c: Contract) -> str:
         for q in c.checks:
             target = q.column or "table"
             args = ", ".join(f"{k}={v}" for k, v in q.value.items())
-            lines.append(f"  {target}: {q.assertion}({args}) on at least {q.threshold:.0%} of rows")
+            share = "" if q.assertion == QUERY else f" on at least {q.threshold:.0%} of rows"  # one value
+            lines.append(f"  {target}: {q.assertion}({args}){share}")
     lines.append(f"Lineage: from {', '.join(c.upstream) or 'nothing declared'}; "
                  f"read by {', '.join(c.downstream) or 'nobody declared'}")
     lines.append(f"Access: roles {', '.join(c.roles) or 'none'}; policies {', '.join(c.policies) or 'none'}")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scaffolder.checks.assertions import ASSERTIONS
+from scaffolder.checks.assertions import ASSERTIONS, QUERY
 from scaffolder.contract.load import PathKey
-from scaffolder.contract.model import Contract, Field
+from scaffolder.contract.model import Contract, Field, QualityCheck
 from scaffolder.contract.semver import parse_version
 from scaffolder.contract.types import TypeParseError, parse_type
 from scaffolder.contract.units import parse_percent
@@ -378,6 +378,18 @@ def _checks(c: Contract) -> Iterator[Problem]:
             yield Problem(f"threshold {raw_threshold} is outside 0..1 (it is the fraction of rows that must pass)",
                           (*check.path, "threshold"))
         yield from _check_args(c, check.path, check.value, spec, names)
+        if spec.name == QUERY:
+            yield from _query_check(c, check)
+
+
+def _query_check(c: Contract, check: QualityCheck) -> Iterator[Problem]:
+    """A query check's operators say what passes; `{property}` needs the rule's column."""
+    if _raw(c, (*check.path, "threshold")) is not None:
+        yield Problem(f"{QUERY} has no threshold: its operators say what passes", (*check.path, "threshold"),
+                      key=True)
+    query = check.value.get("query")
+    if check.column is None and isinstance(query, str) and re.search(r"\$?\{(property|column)\}", query):
+        yield Problem("the query names {property} but the check has no column", (*check.path, "value", "query"))
 
 
 def _check_args(c: Contract, path: PathKey, value: dict[str, Any], spec: Any, names: set[str]) -> Iterator[Problem]:

@@ -12,10 +12,13 @@ document, so findings point into the ODCS file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffolder.checks.assertions import QUERY
 from scaffolder.contract.types import LogicalType, TypeParseError, parse_type
 from scaffolder.odcs.mapping import (
     CHECKS,
@@ -35,8 +38,10 @@ from scaffolder.odcs.mapping import (
 PathKey = tuple[str | int, ...]
 APPEND = ("quality", "customProperties")  # kept lists add to what we write
 # SLA properties are kept whole when they would not come back the same (another unit's spelling,
-# another table's, retention...): the document's list is written back as it was.
+# another table's, retention...): the document's list is written back as it was, but for the
+# properties our SLA says otherwise since (_sla_merge).
 DROP = "-"  # under x-odcs: keys we write that the ODCS document did not have
+SEEN = "="  # under x-odcs: a fingerprint of what we wrote for each kept key when the document was read
 _BY_OURS = {r.ours: r for r in TYPES}
 _STRINGS = {"string", "uuid", "bytes"}
 _ROW_METRICS = {"nullValues", "duplicateValues", "invalidValues"}
@@ -84,13 +89,59 @@ def to_odcs(data: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
     custom = [_custom(k, meta[k]) for k in ("sunset", "compatibility") if k in meta]
     if "policies" in access:
         custom.append(_custom("policies", access["policies"]))
-    custom += [_custom(k, v) for k, v in first.items() if k.startswith("x-") and k != KEEP]
+    custom += _ext(first)
     if custom:
         out["customProperties"] = custom
-    out = _restore(out, _map(first.get(KEEP)))
-    if "slaProperties" in out:  # another table's, kept by the first, is also written by its own
-        out["slaProperties"] = _dedup(_list(out["slaProperties"]))
+    kept = _map(first.get(KEEP))
+    out = _restore(out, kept)
+    if "slaProperties" in kept:
+        out["slaProperties"] = _sla_merge(_list(kept["slaProperties"]), sla, items,
+                                          _str(kept.get("slaDefaultElement")))
+    if not out.get("slaProperties", True):
+        del out["slaProperties"]
     return out
+
+
+def _sla_merge(kept: list[Any], ours: list[dict[str, Any]], items: list[dict[str, Any]],
+               default: str | None) -> list[Any]:
+    """The document's SLA properties as they were (their spelling, retention, frequency, another
+    table's), except those our SLA now says otherwise: ours replace them."""
+    slas = {_table_of(d): _map(_map(d.get("spec")).get("sla")) for d in items}
+    out: list[Any] = []
+    for p in kept:
+        if isinstance(p, dict) and p.get("property") == "datamesh":
+            continue  # our own extensions: written from our SLA
+        said = [(t, read) for t in slas for read in [_sla_in([p], t, default)[0]] if read]
+        if any(not _same_sla(read, slas[t]) for t, read in said):
+            continue  # edited since it was read: ours is written instead
+        out.append(p)
+        ours = [q for q in ours if not _covers(p, q, said, slas, default)]
+    return _dedup(out + ours)
+
+
+def _covers(kept: dict[str, Any], q: dict[str, Any], said: list[tuple[str, dict[str, Any]]],
+            slas: dict[str, dict[str, Any]], default: str | None) -> bool:
+    """Whether our SLA property `q` says what the kept one says (so only the kept one is written)."""
+    mine = [(t, read) for t in slas for read in [_sla_in([q], t, default)[0]] if read]
+    return bool(said) and all(any(t == u and set(r) <= set(s) for u, s in said) for t, r in mine)
+
+
+def _same_sla(read: dict[str, Any], sla: dict[str, Any]) -> bool:
+    """What an SLA property was read as still holds in our SLA (a duration in seconds, a percentage)."""
+    for key, value in read.items():
+        now = sla.get(key)
+        if key == "freshness":
+            value, now = _seconds(value, None), _seconds(now, None) if isinstance(now, str) else None
+        elif key == "availability":
+            value, now = (str(v).strip().rstrip("%").strip() if v is not None else None for v in (value, now))
+            value, now = (float(v) if v and re.fullmatch(r"[0-9.]+", v) else v for v in (value, now))
+        if value != now:
+            return False
+    return True
+
+
+def _table_of(data: dict[str, Any]) -> str:
+    return (_str(_map(data.get("metadata")).get("name")) or "").rpartition(".")[2]
 
 
 def _object(data: dict[str, Any]) -> dict[str, Any]:
@@ -115,9 +166,7 @@ def _object(data: dict[str, Any]) -> dict[str, Any]:
     custom = []
     if "lineage" in spec:
         custom.append(_custom("lineage", spec["lineage"]))
-    custom += [_custom(k, v) for k, v in schema.items() if k.startswith("x-") and k != KEEP]
-    custom += [_custom("spec." + k, v) for k, v in spec.items() if k.startswith("x-")]
-    custom += [_custom("metadata." + k, v) for k, v in meta.items() if k.startswith("x-")]
+    custom += _ext(schema) + _ext(spec, "spec.") + _ext(meta, "metadata.")
     if custom:
         obj["customProperties"] = custom
     return _restore(obj, _map(schema.get(KEEP)))
@@ -170,7 +219,7 @@ def _property(f: dict[str, Any], pk: list[Any], checks: list[dict[str, Any]]) ->
     if c.get("primary_key") is True:
         p["primaryKey"] = True
         p["primaryKeyPosition"] = pk.index(f.get("name")) + 1
-    nullable = c.get("nullable", c.get("null"))
+    nullable = c.get("nullable", c.get("null", c.get(None)))  # `null:` read by a YAML 1.1 loader: None
     if isinstance(nullable, bool):
         p["required"] = not nullable
     if "unique" in c:
@@ -186,17 +235,31 @@ def _property(f: dict[str, Any], pk: list[Any], checks: list[dict[str, Any]]) ->
         custom.append(_custom("deprecated", f["deprecated"]))
     if "renamed_from" in f:
         custom.append(_custom("renamed_from", f["renamed_from"]))
-    custom += [_custom(k, v) for k, v in f.items() if k.startswith("x-") and k != KEEP]
-    custom += [_custom("constraints." + k, v) for k, v in c.items() if k.startswith("x-")]
+    custom += _ext(f) + _ext(c, "constraints.")
     rules = []
-    if isinstance(c.get("enum"), list):
+    kept = dict(_map(f.get(KEEP)))
+    listed = _enum_values(kept.get("enum"))  # v3.2's `enum` the property was read from: written so again
+    if listed is not None:
+        by_value = {repr(v): e for v, e in zip(listed, kept.pop("enum"), strict=True)}
+        if isinstance(c.get("enum"), list):  # labels kept, edits applied
+            p["enum"] = [by_value.get(repr(v), {"value": v}) for v in c["enum"]]
+    elif isinstance(c.get("enum"), list):
         rules.append({"metric": "invalidValues", "arguments": {"validValues": c["enum"]}, "mustBe": 0})
     rules += [_rule_out(ch) for ch in checks]
     if rules:
         p["quality"] = rules
     if custom:
         p["customProperties"] = custom
-    return _restore(p, _map(f.get(KEEP)))
+    return _restore(p, kept)
+
+
+def _enum_values(raw: Any) -> list[Any] | None:
+    """The values of v3.2's `enum` ([{value, label, ...}]), or None when it is not a list of scalar values."""
+    items = _list(raw)
+    if not items or not all(isinstance(e, dict) and isinstance(e.get("value"), str | int | float)
+                            and not isinstance(e.get("value"), bool) for e in items):
+        return None
+    return [e["value"] for e in items]
 
 
 def _option_fits(t: LogicalType | None, key: str, value: Any) -> bool:
@@ -225,14 +288,14 @@ def _rule_out(check: dict[str, Any]) -> dict[str, Any]:
     base: dict[str, Any] = {k: check[k] for k in ("name", "description") if k in check}
     assertion, value = check.get("assertion"), _map(check.get("value"))
     row = next((r for r in CHECKS if r.assertion == assertion), None)
-    rule = _library(row, check, value) if row else None
+    rule = _library(row, check, value) if row else _sql_out(check, value) if assertion == QUERY else None
     if rule is None:
         impl = {k: check[k] for k in ("assertion", "column", "threshold", "value") if k in check}
         rule = {"type": "custom", "engine": ENGINE, "implementation": impl}
     elif row and row.metric == "invalidValues" and "name" not in base:
         base["name"] = assertion  # an unnamed invalidValues rule is an enum constraint
     out = {**base, **rule}
-    ext = [_custom(k, v) for k, v in check.items() if k.startswith("x-") and k != KEEP]
+    ext = _ext(check)
     if ext:
         out["customProperties"] = ext
     return _restore(out, _map(check.get(KEEP)))
@@ -257,6 +320,14 @@ def _library(row: Any, check: dict[str, Any], value: dict[str, Any]) -> dict[str
     return {**rule, **_threshold_out(threshold)}
 
 
+def _sql_out(check: dict[str, Any], value: dict[str, Any]) -> dict[str, Any] | None:
+    """Our query check as ODCS's `sql` rule: the query and its operators as they are."""
+    ops = [k for k in OPERATORS if k in value]
+    if "threshold" in check or not isinstance(value.get("query"), str) or len(ops) != 1 or set(value) != {"query", *ops}:
+        return None
+    return {"type": "sql", "query": value["query"], ops[0]: value[ops[0]]}
+
+
 def _bounds_out(value: dict[str, Any]) -> dict[str, Any] | None:
     lo, hi = value.get("min_value"), value.get("max_value")
     strict_lo, strict_hi = value.get("strict_min") is True, value.get("strict_max") is True
@@ -277,7 +348,7 @@ def _bounds_out(value: dict[str, Any]) -> dict[str, Any] | None:
 
 def _sla_out(data: dict[str, Any]) -> list[dict[str, Any]]:
     sla = _map(_map(data.get("spec")).get("sla"))
-    table = (_str(_map(data.get("metadata")).get("name")) or "").rpartition(".")[2]
+    table = _table_of(data)
     out = []
     m = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", str(sla.get("freshness", "")))
     if m:
@@ -292,10 +363,9 @@ def _sla_out(data: dict[str, Any]) -> list[dict[str, Any]]:
         m = re.fullmatch(r"\s*([0-9.]+)\s*%\s*", raw) if isinstance(raw, str) else None
         value = _num(m.group(1)) if m else raw
         out.append({"property": "availability", "value": value, **({"unit": "percent"} if m or _number(raw) else {})})
-    ext = {k: v for k, v in sla.items() if k.startswith("x-") and k != KEEP}
+    ext = _ext(sla)
     if ext:
-        out.append({"property": "datamesh", "value": None, "element": table,
-                    "customProperties": [_custom(k, v) for k, v in ext.items()]})
+        out.append({"property": "datamesh", "value": None, "element": table, "customProperties": ext})
     return out
 
 
@@ -452,6 +522,10 @@ def _field(p: dict[str, Any], at: PathKey, i: int, first_check: int,
         elif read is not None:
             o[("spec", "quality", "checks", first_check + len(checks))] = (*at, "quality", k)
             checks.append(read)
+    listed = _enum_values(p.get("enum"))
+    if listed is not None and "enum" not in c:  # v3.2: the property's allowed values
+        c["enum"] = listed
+        o[(*here, "constraints", "enum")] = (*at, "enum")
     if c:
         f["constraints"] = {k: c[k] for k in ("primary_key", "nullable", "unique", "pii", "masking", "timezone",
                                               "enum", "min", "max", "min_length", "max_length", "pattern") if k in c}
@@ -475,7 +549,7 @@ def _type_in(p: dict[str, Any]) -> LogicalType | None:
     if logical == "string":
         return parse_type({"uuid": "uuid", "binary": "bytes", "byte": "bytes"}.get(str(fmt), "string"))
     if logical == "integer":
-        return parse_type("int" if fmt in SMALL_INTS else "long")
+        return parse_type("int" if str(fmt) in SMALL_INTS else "long")
     if logical == "number":
         return parse_type("float" if fmt == "f32" else "double")
     if logical == "timestamp":
@@ -519,6 +593,8 @@ def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | No
         if not isinstance(impl.get("assertion"), str):
             return None
         return {**{k: rule[k] for k in ("name", "description") if isinstance(rule.get(k), str)}, **impl}
+    if rule.get("type") == "sql":
+        return _sql_in(rule, column)
     metric = rule.get("metric", V30_RULES.get(str(rule.get("rule"))))
     if rule.get("type", "library") != "library" or not isinstance(metric, str):
         return None
@@ -558,6 +634,16 @@ def _rule_read(rule: Any, column: str | None) -> dict[str, Any] | list[Any] | No
     if value:
         out["value"] = value
     return out
+
+
+def _sql_in(rule: dict[str, Any], column: str | None) -> dict[str, Any] | None:
+    """An ODCS `sql` rule as our query check, run as written by `scaffolder test` (checks.query)."""
+    ops = [k for k in OPERATORS if k in rule]
+    if not isinstance(rule.get("query"), str) or len(ops) != 1:
+        return None
+    return {**{k: rule[k] for k in ("name", "description") if isinstance(rule.get(k), str)},
+            **({"column": column} if column else {}), "assertion": QUERY,
+            "value": {"query": rule["query"], ops[0]: rule[ops[0]]}}
 
 
 def _threshold_in(op: str, arg: Any, unit: Any) -> float | None:
@@ -671,28 +757,45 @@ def _keep(conv: Converted, doc: dict[str, Any], obj: dict[str, Any] | None, inde
     if kept:
         schema[KEEP] = kept
         conv.kept += _paths(obj, kept, at)
+        _kept_rules(conv, obj, kept, ("spec", "schema", KEEP), at)
     by_name = {p.get("name"): p for p in _list(regen_obj.get("properties")) if isinstance(p, dict)}
     fields = schema["fields"]
     props = [(j, p) for j, p in enumerate(_list(obj.get("properties"))) if isinstance(p, dict)]
-    for (j, p), f in zip(props, fields, strict=True):
+    for i, ((j, p), f) in enumerate(zip(props, fields, strict=True)):
         kept = _diff(p, by_name.get(f["name"], {}), (), (*at, "properties", j))
+        if _enum_values(kept.get("enum")) is not None and "quality" in _list(kept.get(DROP)):
+            rest = [k for k in kept[DROP] if k != "quality"]  # written as `enum` again, not as a rule
+            if rest:
+                kept[DROP] = rest
+            else:
+                del kept[DROP]
         if kept:
             f[KEEP] = kept
             conv.kept += _paths(p, kept, (*at, "properties", j))
+            _kept_rules(conv, p, kept, ("spec", "schema", "fields", i, KEEP), (*at, "properties", j))
+
+
+def _kept_rules(conv: Converted, orig: dict[str, Any], kept: dict[str, Any], ours: PathKey, at: PathKey) -> None:
+    """Where each kept quality rule stands in the ODCS document, so `test` can list it at its line."""
+    rules = _list(orig.get("quality"))
+    for n, rule in enumerate(_list(kept.get("quality"))):
+        i = next((i for i, r in enumerate(rules) if r == rule), None)
+        if i is not None:
+            conv.origins[(*ours, "quality", n)] = (*at, "quality", i)
 
 
 def _paths(orig: dict[str, Any], kept: dict[str, Any], at: PathKey) -> list[PathKey]:
     """Where the kept parts stand in the ODCS document: a key, or each kept item of a list we add to."""
     out: list[PathKey] = []
     for key, value in kept.items():
-        if key == DROP:
+        if key in (DROP, SEEN):
             continue
         if key in APPEND and isinstance(value, list):
             out += [(*at, key, i) for i, item in enumerate(_list(orig.get(key))) if item in value]
         elif key == "slaProperties":  # the ones we do not read
             read = {p for r in SLA if r.ours for p in r.odcs} | {"datamesh"}
             out += [(*at, key, i) for i, item in enumerate(_list(value))
-                    if not isinstance(item, dict) or item.get("property") not in read]
+                    if not isinstance(item, dict) or str(item.get("property")) not in read]
         else:
             out.append((*at, key))
     return out
@@ -713,23 +816,72 @@ def _diff(orig: dict[str, Any], regen: dict[str, Any], skip: tuple[str, ...], at
     dropped = [k for k in regen if k not in orig and k not in skip]
     if dropped:  # keys we would add (a v3.0 rule's metric, a logicalType): left out on the way back
         out[DROP] = dropped
+    seen = {k: _print(regen.get(k)) for k in [*out, *dropped] if k not in APPEND and k != DROP}
+    if seen:
+        out[SEEN] = seen
     return out
 
 
 def _restore(out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """`out` with the kept ODCS parts put back, except where our contract changed what it writes for a
+    key since it was read (its fingerprint under SEEN differs): there ours wins, merged into the kept
+    mapping (our keys replace theirs, theirs stay) or, for roles and team, into the kept list."""
+    seen = _map(kept.get(SEEN))
+
+    def edited(key: Any) -> bool:
+        return isinstance(key, str) and key in seen and _print(out.get(key)) != seen[key]
+
     for key in _list(kept.get(DROP)):
-        out.pop(key, None)
+        if not edited(key):
+            out.pop(key, None)
     for key, value in kept.items():
-        if key == DROP:
+        if key in (DROP, SEEN):
             continue
         if key in APPEND and isinstance(value, list):
             out[key] = [*_list(out.get(key)), *value]
-        else:
+        elif not edited(key):
             out[key] = value
+        elif key in out:
+            out[key] = _MERGE.get(key, _merge)(value, out[key])
     return out
 
 
+def _print(value: Any) -> str:
+    """A short fingerprint of what we write for a key (to tell, later, whether our contract changed it)."""
+    return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:12]
+
+
+def _merge(theirs: Any, ours: Any) -> Any:
+    return {**theirs, **ours} if isinstance(theirs, dict) and isinstance(ours, dict) else ours
+
+
+def _merge_roles(theirs: Any, ours: Any) -> Any:
+    """Our role names, each with what the document said about it (access, approvers...)."""
+    by_role = {r.get("role"): r for r in _list(theirs) if isinstance(r, dict) and isinstance(r.get("role"), str)}
+    return [by_role.get(r.get("role"), r) if isinstance(r, dict) else r for r in _list(ours)]
+
+
+def _merge_team(theirs: Any, ours: Any) -> Any:
+    """Our owner first among the members (the reader takes the first owner), the others as they were."""
+    if not isinstance(ours, dict) or not isinstance(ours.get("name"), str):
+        return ours
+    members = _list(theirs) if isinstance(theirs, list) else _list(_map(theirs).get("members"))
+    if _owner(theirs) == ours["name"] or not members:
+        return _merge(theirs, ours) if isinstance(theirs, dict) else ours
+    owner = {"username": ours["name"], "role": "owner"}
+    return {**_map(theirs), "name": ours["name"], "members": [owner, *members]}
+
+
+_MERGE = {"roles": _merge_roles, "team": _merge_team}
+
+
 # ---------------------------------------------------------------- small helpers
+
+def _ext(mapping: dict[Any, Any], prefix: str = "") -> list[dict[str, Any]]:
+    """The `x-` extensions of one of our mappings as custom properties (a key that is not text,
+    such as YAML's `null`, is no extension)."""
+    return [_custom(prefix + k, v) for k, v in mapping.items() if isinstance(k, str) and k.startswith("x-") and k != KEEP]
+
 
 def _custom(key: str, value: Any) -> dict[str, Any]:
     return {"property": key if key.startswith("x-") else CUSTOM_PREFIX + key, "value": value}

@@ -24,7 +24,7 @@ QUIET = {
         "slaDefaultElement"},
     3: {"name", "logicalType", "physicalType", "businessName"},
     5: {"name", "logicalType", "physicalType", "logicalTypeOptions", "primaryKey", "primaryKeyPosition",
-        "required", "unique", "classification", "description", "items", "map", "properties"},
+        "required", "unique", "classification", "description", "items", "map", "properties", "enum"},
 }
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scaffolder.checks.assertions import OPERATORS as _OPERATORS
+from scaffolder.checks.assertions import QUERY
+
 API_VERSIONS = ("v3.0.0", "v3.0.1", "v3.0.2", "v3.1.0", "v3.2.0")
 WRITE_API_VERSION = "v3.1.0"  # what `convert --to odcs` writes: the most widely read v3 release
 KEEP = "x-odcs"  # our extension key holding ODCS parts without a counterpart
@@ -61,7 +64,8 @@ CONSTRAINTS = [
                   "sensitive, personal, or a `pii` tag)"),
     ConstraintRow("masking", "customProperties datamesh.masking"),
     ConstraintRow("timezone", "logicalTypeOptions.defaultTimezone"),
-    ConstraintRow("enum", "quality: invalidValues with arguments.validValues, mustBe 0, no name"),
+    ConstraintRow("enum", "quality: invalidValues with arguments.validValues, mustBe 0, no name",
+                  "also v3.2's property `enum` (its values), written back in that form with its labels"),
     ConstraintRow("min", "logicalTypeOptions.minimum"),
     ConstraintRow("max", "logicalTypeOptions.maximum"),
     ConstraintRow("min_length", "logicalTypeOptions.minLength"),
@@ -97,10 +101,28 @@ CHECKS = [
 V30_RULES = {"nullCheck": "nullValues", "duplicateCount": "duplicateValues", "rowCount": "rowCount",
              "nullValues": "nullValues", "duplicateValues": "duplicateValues", "invalidValues": "invalidValues",
              "missingValues": "missingValues"}
-# ODCS operators and how each reads for rowCount (bounds) and for the row metrics (a failure share).
-OPERATORS = ("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo", "mustBeLessThan",
-             "mustBeLessOrEqualTo", "mustBeBetween", "mustNotBeBetween")
-UNMAPPED_OPERATORS = ("mustNotBe", "mustNotBeBetween")  # kept and reported: no check says "not"
+# ODCS operators (the checks' catalogue holds them: a `sql` rule's query check takes any of them);
+# how each reads for rowCount (bounds) and for the row metrics (a failure share) is in CHECKS' notes.
+OPERATORS = tuple(_OPERATORS)
+UNMAPPED_OPERATORS = ("mustNotBe", "mustNotBeBetween")  # on library metrics: kept and reported
+
+
+@dataclass(frozen=True)
+class QualityTypeRow:
+    odcs: str  # a quality rule's `type`
+    ours: str  # what it becomes
+    run: str  # what `scaffolder test` does with it
+
+
+QUALITY_TYPES = [
+    QualityTypeRow("library", "the check of the metric's row below", "runs it"),
+    QualityTypeRow("sql", f"`{QUERY}`: value `{{query, <operator>: ...}}`, column for a property's rule",
+                   "runs the query as written, read-only, on the checked data alone (`{object}`/`${object}` "
+                   "is the data, `{property}`/`${property}` the column) and compares its one value"),
+    QualityTypeRow("custom", f"engine `{ENGINE}`: the assertion it carries; any other engine: kept",
+                   "runs ours; lists the others as not run"),
+    QualityTypeRow("text", "kept", "lists it as not run"),
+]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scaffolder.odcs.mapping import CHECKS, CONSTRAINTS, CONTRACT, SLA, TYPES
+from scaffolder.odcs.mapping import CHECKS, CONSTRAINTS, CONTRACT, QUALITY_TYPES, SLA, TYPES
 
 BEGIN, END = "<!-- mapping: begin (python -m scaffolder.odcs.mapping_doc) -->", "<!-- mapping: end -->"
 
@@ -21,6 +21,8 @@ def render() -> str:
                              for r in TYPES]),
         "### Constraints", _table(("constraints.", "ODCS property", "note"),
                                   [(f"`{r.ours}`", r.odcs, r.note) for r in CONSTRAINTS]),
+        "### Quality rule types", _table(("type", "ours", "`scaffolder test`"),
+                                         [(f"`{r.odcs}`", r.ours, r.run) for r in QUALITY_TYPES]),
         "### Quality checks", _table(("assertion", "ODCS metric", "arguments", "note"),
                                      [(f"`{r.assertion}`", f"`{r.metric}`",
                                        f"`{r.argument}` ↔ `{r.ours_arg}`" if r.argument else "", r.note)

@@ -101,7 +101,8 @@ def _as_v31(data: Any) -> Any:
     while stack:
         node = stack.pop()
         for rule in node.get("quality") or [] if isinstance(node.get("quality"), list) else []:
-            if isinstance(rule, dict) and rule.get("rule") in V30_RULES and "metric" not in rule:
+            if isinstance(rule, dict) and isinstance(rule.get("rule"), str) and rule["rule"] in V30_RULES \
+                    and "metric" not in rule:
                 rule["metric"] = V30_RULES[rule["rule"]]
         props = node.get("properties")
         stack.extend(p for p in (props if isinstance(props, list) else []) if isinstance(p, dict))

@@ -18,7 +18,7 @@ NEEDS_SQL = {Counting.ALL_ROWS, Counting.NON_NULL, Counting.AGGREGATE, Counting.
 def test_every_assertion_has_every_field(name: str) -> None:
     a = ASSERTIONS[name]
     assert isinstance(a, Assertion) and a.name == name
-    assert a.scope in ("column", "table")
+    assert a.scope in ("column", "table", "any")
     assert a.description and a.summary and a.lineage_class
     assert isinstance(a.counting, Counting)
     assert (a.build is not None) is (a.counting in NEEDS_SQL), "a predicate exactly when the scan needs one"
@@ -61,7 +61,7 @@ COMBINES = {
     Counting.ALL_ROWS: {Combine.SUM}, Counting.NON_NULL: {Combine.SUM},
     Counting.DUPLICATES: {Combine.KEY_INDEX}, Counting.DISTINCT: {Combine.DISTINCT_SET},
     Counting.AGGREGATE: {Combine.MIN, Combine.MAX, Combine.FULL}, Counting.ROW_COUNT: {Combine.ROWS},
-    Counting.COLUMNS: {Combine.COLUMNS},
+    Counting.COLUMNS: {Combine.COLUMNS}, Counting.QUERY: {Combine.FULL},
 }
 
 

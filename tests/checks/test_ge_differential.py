@@ -278,5 +278,7 @@ def test_counts_agree_with_great_expectations(case: Case, tmp_path: Path, batch_
 
 
 def test_every_assertion_is_compared() -> None:
-    assert {c.assertion for c in CASES} == set(ASSERTIONS)
+    # an ODCS `sql` rule runs the contract's own query: GE has no expectation that compares one value
+    ours_alone = {n for n, a in ASSERTIONS.items() if a.counting is Counting.QUERY}
+    assert {c.assertion for c in CASES} == set(ASSERTIONS) - ours_alone
     assert len({c.name for c in CASES}) == len(CASES)

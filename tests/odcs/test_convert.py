@@ -136,3 +136,81 @@ def test_docs_show_the_mapping_tables() -> None:
 
     assert render() in (ROOT / "docs/odcs.md").read_text(), "regenerate: python -m scaffolder.odcs.mapping_doc"
     assert "docs/odcs.md" in (ROOT / "README.md").read_text()
+
+
+def test_sla_retention_and_frequency_are_kept_reported_and_round_trip(tmp_path: Path) -> None:
+    """Our SLA has freshness and availability only: retention and frequency are kept (x-odcs), reported
+    at their lines, written back as they were, also after our SLA changes."""
+    src = next(p for p in ODCS_FIXTURES if p.name == "orders-full.odcs.yaml")
+    lines = src.read_text().splitlines()
+    at = {k: next(i for i, ln in enumerate(lines, 1) if f"property: {k}" in ln) for k in ("retention", "frequency")}
+    first = validate_file(src).each[0]
+    kept = {f.location.line: f.text() for f in first.findings if f.rule == "odcs-kept"}
+    assert set(at.values()) <= set(kept), kept
+    assert "slaProperties[3] has no counterpart" in kept[at["retention"]]
+    original = [p for p in load_file(src).data["slaProperties"] if p["property"] in at]
+    tables = from_odcs(load_file(src).data)
+    assert isinstance(tables, list) and "retention" not in dump_yaml(tables[0]["spec"]["sla"])
+    tables[0]["spec"]["sla"]["freshness"] = "2h"  # an edit of what we do map
+    again = to_odcs(tables)
+    assert [p for p in again["slaProperties"] if p["property"] in at] == original
+    assert {"property": "latency", "value": 2, "unit": "h", "element": "orders.placed_at"} in again["slaProperties"]
+    assert not [p for p in again["slaProperties"] if p.get("value") == 4]  # the edited one is replaced
+    assert len(again["slaProperties"]) == len(load_file(src).data["slaProperties"])  # the others as they were
+    assert validate_odcs_structure(load_text(dump_yaml(again), "again.yaml")) == []
+
+
+def test_v32_enum_values_are_our_enum_and_keep_their_labels() -> None:
+    src = next(p for p in ODCS_FIXTURES if "v320" in p.name)
+    first = validate_file(src).each[0]
+    assert first.contract.field("channel").constraints.enum == ["web", "store"]
+    assert not [f for f in first.findings if (f.location.json_path or "").endswith(".enum")]  # read, not "kept"
+    tables = from_odcs(load_file(src).data)
+    assert isinstance(tables, list)
+    channel = tables[0]["spec"]["schema"]["fields"][1]
+    channel["constraints"]["enum"] = ["web", "app"]  # an edit in our format
+    prop = to_odcs(tables)["schema"][0]["properties"][1]
+    assert [e["value"] for e in prop["enum"]] == ["web", "app"] and prop["enum"][0]["label"] == "Web shop"
+    assert "quality" not in prop  # the values stay in v3.2's form, not an invalidValues rule too
+
+
+def _edited(name: str, edit) -> tuple[list, list]:
+    """ODCS fixture -> our contracts, `edit` applied to them, -> ODCS -> our contracts again."""
+    src = next(p for p in ODCS_FIXTURES if p.name == name)
+    tables = from_odcs(load_file(src).data)
+    tables = tables if isinstance(tables, list) else [tables]
+    edit(tables)
+    again = to_odcs(tables)
+    assert validate_odcs_structure(load_text(dump_yaml(again), "again.yaml")) == []
+    back = from_odcs(again)
+    return tables, back if isinstance(back, list) else [back]
+
+
+def test_edits_in_our_format_survive_the_way_back() -> None:
+    """Parts kept whole (a team with members, a description with limitations, roles with approvers,
+    type options ODCS has and we do not) still take an edit made in our format after conversion."""
+    def edit(t: list) -> None:
+        t[0]["spec"]["owner"] = "zoe@acme.example"
+        t[0]["metadata"]["description"] = "Customers, as marketing sees them."
+        t[0]["spec"]["access"]["roles"] = ["crm_analyst", "crm_auditor"]
+        t[0]["spec"]["schema"]["fields"][0]["constraints"]["min"] = 5
+        t[1]["spec"]["schema"]["fields"][1]["type"] = "decimal(12,3)"  # `line`: a string before
+
+    tables, back = _edited("crm-v310-complete.odcs.yaml", edit)
+    c = back[0]
+    assert c["spec"]["owner"] == "zoe@acme.example"
+    assert c["metadata"]["description"] == "Customers, as marketing sees them."
+    assert c["spec"]["access"]["roles"] == ["crm_analyst", "crm_auditor"]
+    assert c["spec"]["schema"]["fields"][0]["constraints"]["min"] == 5
+    assert back[1]["spec"]["schema"]["fields"][1]["type"] == "decimal(12,3)"
+    again = to_odcs(tables)
+    assert again["description"]["limitations"] == "Addresses are not validated."  # theirs stays
+    assert again["roles"][0]["secondLevelApprovers"] == "ciso@acme.example"
+    assert again["schema"][0]["properties"][0]["logicalTypeOptions"]["exclusiveMaximum"] == 9007199254740992
+    assert [m["username"] for m in again["team"]["members"]][:2] == ["zoe@acme.example", "dora@acme.example"]
+
+
+def test_no_edit_writes_back_exactly() -> None:
+    for src in ODCS_FIXTURES:
+        _, back = _edited(src.name, lambda t: None)
+        assert missing(load_file(src).data, to_odcs(back)) == [], src.name

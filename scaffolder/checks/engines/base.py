@@ -67,6 +67,19 @@ class Engine(ABC):
 
         return in_our_words(exc)
 
+    def refuse_query(self, query: str, column: str | None) -> str | None:
+        """Why an ODCS `sql` rule's query may not run here (None: it may): sqlglot reads it in the
+        engine's dialect (checks.query.refuse_parsed); an engine with a sandbox says so its own way."""
+        from scaffolder.checks.query import refuse_parsed
+        from scaffolder.extras import require
+
+        sqlglot = require("sqlglot", self.name, f"an ODCS sql quality rule on --engine {self.name}")
+        return refuse_parsed(query, column, self.dialect, sqlglot)
+
+    def run_query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a `sql` rule's query as written (no parameters)."""
+        return self.execute(sql)
+
     def one(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> tuple[Any, ...]:
         rows = self.execute(sql, params)
         return rows[0]

@@ -178,6 +178,10 @@ class DbtEngine(Engine):
     def execute(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         return self._run(sql, params)
 
+    def run_query(self, sql: str) -> list[tuple[Any, ...]]:
+        """A `sql` rule's query as written: psycopg2 formats every statement it binds, so `%` is doubled."""
+        return self._run(sql.replace("%", "%%") if self.bind and self.dialect.named else sql, None)
+
     def _run(self, sql: str, params: list[Any] | dict[str, Any] | None) -> list[tuple[Any, ...]]:
         manager = self.adapter.connections
         if not hasattr(manager, "add_query"):  # not a DB-API adapter (BigQuery): literals only

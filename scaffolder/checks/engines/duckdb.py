@@ -46,6 +46,12 @@ class DuckDBEngine(Engine):
     def close(self) -> None:
         self.con.close()
 
+    def refuse_query(self, query: str, column: str | None) -> str | None:
+        """One SELECT of the relation alone, by DuckDB's own parser; the locked sandbox reads the source alone."""
+        from scaffolder.checks.query import refuse_duckdb, render
+
+        return refuse_duckdb(self.con, render(query, self.relation, column, self.dialect), self.relation)
+
     def shortcuts(self, source: Source, checks: list[Check], values: Values, say: Say) -> Shortcuts:
         found = Shortcuts()
         if source.format != "parquet":

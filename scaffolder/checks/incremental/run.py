@@ -132,6 +132,9 @@ class _Run:
         info, diff, physical = self._files(full, source_format)
         contract = self.contract
         checks = plan(contract)
+        if any(c.counting is Counting.QUERY for c in checks):
+            raise UsageError(f"{contract.path}: an ODCS `sql` rule's query reads the whole table and "
+                             "cannot be combined from new files: run it without --state")
         _bind_columns(checks, contract, physical)
         self.eng.prepare(checks)
         report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)

@@ -259,3 +259,13 @@ def test_a_state_in_use_is_a_usage_error(table) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_sql_rule_is_refused_with_state(table) -> None:
+    contract, source, state = table
+    contract.write_text(contract.read_text() + "      - {name: negative, assertion: expect_sql_query_result, "
+                        "value: {query: 'SELECT count(*) FROM {object} WHERE qty < 0', mustBe: 0}}\n")
+    run = _cli(str(contract), "--data", source, "--state", state)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "cannot be combined from new files: run it without --state" in run.stderr
+    assert _cli(str(contract), "--data", source).returncode in (0, 1)  # valid without --state
