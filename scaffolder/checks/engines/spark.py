@@ -16,15 +16,19 @@ message.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+import socket
+import warnings
 from typing import Any
 
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.engines.base import Engine
 from scaffolder.checks.guards import SourceError
 from scaffolder.checks.sources import RELATION, Source, first_line
-from scaffolder.extras import require
+from scaffolder.errors import UsageError
+from scaffolder.extras import PACKAGE, MissingExtra, require
 
 PURPOSE = "running checks on Spark (--engine spark)"
 FILE_FORMATS = {"parquet", "csv", "json", "ndjson"}
@@ -45,13 +49,63 @@ CONF = {
 def session(master: str = "local[*]", remote: str | None = None) -> Any:
     """A SparkSession: Spark Connect at `remote` (sc://HOST:PORT), else a local one at `master`."""
     sql = require("pyspark.sql", "spark", PURPOSE)
+    if remote:
+        _connect_client()
+        _reachable(remote)
     builder = sql.SparkSession.builder.appName("scaffolder-test")
     builder = builder.remote(remote) if remote else builder.master(master)
     for key, value in CONF.items():
         if remote and key == "spark.ui.enabled":
             continue
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    errors = require("pyspark.errors", "spark", PURPOSE)
+    try:
+        return builder.getOrCreate()
+    except errors.PySparkException as exc:
+        where = f"the Spark Connect server at {_where(remote)}" if remote else f"a Spark session at {master}"
+        raise UsageError(f"cannot start {where}: {first_line(exc)}") from exc
+
+
+def _connect_client() -> None:
+    """The Connect client's own packages (gRPC, protobuf, Arrow), which plain `pyspark` lacks."""
+    with warnings.catch_warnings():  # PySpark's "pandas >= 3 not fully supported" is not the user's concern
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            importlib.import_module("pyspark.sql.connect.session")
+        except ImportError as exc:
+            raise MissingExtra(f"{PURPOSE} through Spark Connect needs the spark extra: pip install "
+                               f"'{PACKAGE}[spark]' ({first_line(exc)})") from exc
+
+
+def _address(remote: str) -> tuple[str, int]:
+    """HOST and PORT of a Spark Connect URL (sc://HOST:PORT/;params: a token may be a param, never shown)."""
+    from urllib.parse import urlsplit
+
+    bad = UsageError(f"--spark-remote must be a Spark Connect URL, sc://HOST:PORT (got {remote.split(';')[0][:60]!r})")
+    if not remote.startswith("sc://"):
+        raise bad
+    try:
+        url = urlsplit("tcp://" + remote[5:].split("/", 1)[0])
+        host, port = url.hostname, url.port or 15002
+    except ValueError as exc:
+        raise bad from exc
+    if not host:
+        raise bad
+    return host, port
+
+
+def _where(remote: str) -> str:
+    host, port = _address(remote)
+    return f"sc://{host}:{port}" if ":" not in host else f"sc://[{host}]:{port}"
+
+
+def _reachable(remote: str, timeout: float = 10.0) -> None:
+    """Fail fast on a server that is not there: the Connect client itself retries for minutes."""
+    try:
+        socket.create_connection(_address(remote), timeout=timeout).close()
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Spark Connect server at {_where(remote)}: "
+                         f"{exc.strerror or exc}") from exc
 
 
 def spark_type(simple: str) -> str:
