@@ -40,6 +40,7 @@ CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.caseSensitive": "true",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # no progress bars over the report on stderr
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.ansi.enabled": "false",  # a value that does not cast is NULL, as in the other dialects' TRY_CAST
     "spark.sql.timestampType": "TIMESTAMP_NTZ",  # CSV/JSON timestamps without offset are naive, as DuckDB reads them
@@ -55,7 +56,7 @@ def session(master: str = "local[*]", remote: str | None = None) -> Any:
     builder = sql.SparkSession.builder.appName("scaffolder-test")
     builder = builder.remote(remote) if remote else builder.master(master)
     for key, value in CONF.items():
-        if remote and key == "spark.ui.enabled":
+        if remote and key.startswith("spark.ui."):  # the server's own settings
             continue
         builder = builder.config(key, value)
     errors = require("pyspark.errors", "spark", PURPOSE)
