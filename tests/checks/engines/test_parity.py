@@ -108,3 +108,13 @@ def test_spark_shared_key_plan_equals_the_portable_one(spark_session, data) -> N
     shared = eng._duplicate_counts(keys)
     assert shared == Engine._duplicate_counts(eng, keys)
     assert shared[("a",)] == 4 and shared[("a", "b")] == 4
+
+
+def test_the_callers_session_keeps_its_tuning(spark_session) -> None:
+    """What the checks mean is set on a caller's (or a cluster's) session; its shuffle partitions stay."""
+    from scaffolder.checks.engines.spark import SparkEngine
+
+    spark_session.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+    SparkEngine(spark=spark_session)
+    assert spark_session.conf.get("spark.sql.session.timeZone") == "UTC"
+    assert spark_session.conf.get("spark.sql.shuffle.partitions") == "2"  # the fixture's, not our local 8
