@@ -83,7 +83,8 @@ def _address(remote: str) -> tuple[str, int]:
     """HOST and PORT of a Spark Connect URL (sc://HOST:PORT/;params: a token may be a param, never shown)."""
     from urllib.parse import urlsplit
 
-    bad = UsageError(f"--spark-remote must be a Spark Connect URL, sc://HOST:PORT (got {remote.split(';')[0][:60]!r})")
+    scheme = remote.split("://", 1)[0][:20] + "://" if "://" in remote else "no scheme"
+    bad = UsageError(f"--spark-remote must be a Spark Connect URL, sc://HOST:PORT (this one has {scheme!r})")
     if not remote.startswith("sc://"):
         raise bad
     try:
@@ -208,11 +209,11 @@ class SparkEngine(Engine):
                           "iceberg, or a table name)")
 
     def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
-        """Keys that share a column: one shuffle by it, every key grouped inside the partitions.
+        """Keys that share a column: the rows distributed by it, each key grouped where its rows are.
 
-        Spark's portable plan (GROUPING SETS) expands each row once per key, pre-aggregates
-        near-unique keys for nothing and shuffles twice; partitioning the rows once by the
-        shared column lets every key's GROUP BY run where the rows already are.
+        Spark's portable plan (GROUPING SETS) expands each row once per key and pre-aggregates
+        near-unique keys for nothing before it shuffles; distributed by the shared column
+        first, every key's GROUP BY finds its rows in place: no expand, no partial aggregation.
         """
         shared = [c for c in keys[0] if all(c in k for k in keys[1:])]
         if not shared:
@@ -238,8 +239,9 @@ def shared_key_statement(keys: list[tuple[str, ...]], shared: list[str], relatio
     The rows are distributed by `shared` once (DISTRIBUTE BY: plain SQL, any column name);
     `f` counts the rows of each group of all the keys' columns; each key sums those counts
     over its own groups (a key that is all the columns reads `f` directly). Every GROUP BY
-    contains `shared`, so none needs another shuffle, and every branch reads the same
-    shuffle (Spark reuses the exchange). Groups whose key columns are all null are left out.
+    contains `shared`, so none needs another shuffle. (Spark's optimizer gives each branch
+    only its own key's columns, so each branch shuffles its own narrow rows once.) Groups
+    whose key columns are all null are left out.
     """
     d = SPARK
     columns = list(dict.fromkeys(c for k in keys for c in k))

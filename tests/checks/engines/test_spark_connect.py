@@ -156,9 +156,10 @@ def test_a_hostile_contract_counts_right_and_touches_nothing(remote: str, tmp_pa
 
 
 @pytest.mark.parametrize(("url", "message"), [
-    ("http://spark:15002", "--spark-remote must be a Spark Connect URL, sc://HOST:PORT (got 'http://spark:15002')"),
+    ("http://u:s3cr3t@spark:15002", "--spark-remote must be a Spark Connect URL, sc://HOST:PORT (this one has 'http://')"),
     ("sc://:15002", "--spark-remote must be a Spark Connect URL"),
     ("sc://spark:port", "--spark-remote must be a Spark Connect URL"),
+    ("sc://u:s3cr3t@localhost:{closed}", "cannot reach the Spark Connect server at sc://localhost:{closed}"),
     ("sc://localhost:{closed}/;token=s3cr3t-token", "cannot reach the Spark Connect server at sc://localhost:{closed}"),
 ])
 def test_a_bad_or_unreachable_server_is_exit_2_at_once(data: dict[str, str], capsys, url: str, message: str) -> None:
