@@ -256,3 +256,51 @@ def test_scheduled_checks_workflow(mesh: Path) -> None:
             assert "${{" not in step.get("run", "")
     proc = scaffolder("health", "--suggest-cron", cwd=mesh)  # the domain's 15m SLA wants a run every 7.5m
     assert proc.returncode == 0 and proc.stdout.strip() == "*/5 * * * *", proc.stderr
+
+
+def test_publish_checks_each_domain_on_the_engine_it_chose(template: Path, tmp_path: Path) -> None:
+    """check_engine in the mesh layout: each domain's answer picks its prod check, run for real up to the step."""
+    import os
+    import sys
+
+    mesh = generate(template, tmp_path / "acme-mesh", "template=mesh")
+    generate(template, mesh / "domains" / "orders", "check_engine=dbt", "warehouse=snowflake")
+    generate(template, mesh / "domains" / "pay-ments", "check_engine=spark", "contract_format=odcs")
+    generate(template, mesh / "domains" / "billing")
+    workflow = mesh / ".github" / "workflows" / "publish.yml"
+    lint = actionlint(workflow)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert zizmor(mesh) == []
+    steps = yaml.load(workflow.read_text())["jobs"]["publish"]["steps"]
+    by_name = {s["name"]: s for s in steps}
+    answers = by_name["Read the domain's answers (product, check engine)"]
+    publish = by_name["Publish to storage (dbt run, prod target)"]
+    checks = [s for s in steps if s["name"].startswith("Check the published table against the contract")]
+    assert [steps.index(s) for s in checks] == [steps.index(publish) + 1, steps.index(publish) + 2]
+
+    def outputs(domain: str) -> dict[str, str]:
+        out = tmp_path / f"{domain}.out"
+        out.write_text("")
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # python3 with PyYAML
+        proc = run(["bash", "-e", "-c", answers["run"]], cwd=mesh / "domains" / domain,
+                   env={"GITHUB_OUTPUT": str(out), "PATH": path})
+        assert proc.returncode == 0, proc.stderr
+        return dict(line.split("=", 1) for line in out.read_text().splitlines())
+
+    def chosen(engine: str) -> list[dict]:
+        return [s for s in checks if s["if"] == f"${{{{ steps.answers.outputs.engine == '{engine}' }}}}"]
+
+    assert outputs("orders") == {"product": "order_events", "table": "orders.order_events", "engine": "dbt"}
+    (dbt,) = chosen("dbt")
+    assert "--engine dbt --dbt-project . --target prod --data \"$PRODUCT\"" in dbt["run"]
+    assert dbt["env"] == {**publish["env"], "PRODUCT": "${{ steps.answers.outputs.product }}"}  # the prod secrets
+    spark_answers = outputs("pay-ments")  # an ODCS contract: the product comes from the answers, not the contract
+    assert spark_answers == {"product": "pay_ments_events", "table": "pay_ments.pay_ments_events", "engine": "spark"}
+    (spark,) = chosen("spark")
+    assert '--engine spark --spark-remote "$SPARK_REMOTE" --data "$TABLE"' in spark["run"]
+    assert spark["env"] == {"SPARK_REMOTE": "${{ secrets.SPARK_REMOTE }}",
+                            "TABLE": "${{ steps.answers.outputs.table }}"}
+    assert "spark" in (mesh / "domains/pay-ments/requirements.txt").read_text().split("[", 1)[1].split("]")[0]
+    assert outputs("billing")["engine"] == "duckdb" and chosen("duckdb") == []  # the default: no prod check
+    built = by_name["Check the built table against the contract"]
+    assert built["env"] == {"PRODUCT": "${{ steps.answers.outputs.product }}"}

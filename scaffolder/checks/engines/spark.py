@@ -16,15 +16,20 @@ message.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+import socket
+import warnings
 from typing import Any
 
+from scaffolder.checks.compile import not_all_null
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.engines.base import Engine
 from scaffolder.checks.guards import SourceError
 from scaffolder.checks.sources import RELATION, Source, first_line
-from scaffolder.extras import require
+from scaffolder.errors import UsageError
+from scaffolder.extras import PACKAGE, MissingExtra, require
 
 PURPOSE = "running checks on Spark (--engine spark)"
 FILE_FORMATS = {"parquet", "csv", "json", "ndjson"}
@@ -32,26 +37,78 @@ _EXTENSIONS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "
                ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv.gz": "csv", ".json.gz": "json",
                ".ndjson.gz": "ndjson", ".jsonl.gz": "ndjson"}
 _TABLE_NAME = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$|^(`[^`]+`)(\.`[^`]+`){0,2}$")
-CONF = {
+CONF = {  # what the checks mean: set on every session, the caller's and a cluster's too
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.caseSensitive": "true",
-    "spark.ui.enabled": "false",
-    "spark.sql.shuffle.partitions": "8",
     "spark.sql.ansi.enabled": "false",  # a value that does not cast is NULL, as in the other dialects' TRY_CAST
     "spark.sql.timestampType": "TIMESTAMP_NTZ",  # CSV/JSON timestamps without offset are naive, as DuckDB reads them
+}
+LOCAL_CONF = {  # tuning of a local session we start (a cluster keeps its own: 8 partitions would starve it)
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # no progress bars over the report on stderr
+    "spark.sql.shuffle.partitions": "8",
 }
 
 
 def session(master: str = "local[*]", remote: str | None = None) -> Any:
     """A SparkSession: Spark Connect at `remote` (sc://HOST:PORT), else a local one at `master`."""
     sql = require("pyspark.sql", "spark", PURPOSE)
+    if remote:
+        _connect_client()
+        _reachable(remote)
     builder = sql.SparkSession.builder.appName("scaffolder-test")
     builder = builder.remote(remote) if remote else builder.master(master)
-    for key, value in CONF.items():
-        if remote and key == "spark.ui.enabled":
-            continue
+    for key, value in (CONF if remote else {**CONF, **LOCAL_CONF}).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    errors = require("pyspark.errors", "spark", PURPOSE)
+    try:
+        return builder.getOrCreate()
+    except errors.PySparkException as exc:
+        where = f"the Spark Connect server at {_where(remote)}" if remote else f"a Spark session at {master}"
+        raise UsageError(f"cannot start {where}: {first_line(exc)}") from exc
+
+
+def _connect_client() -> None:
+    """The Connect client's own packages (gRPC, protobuf, Arrow), which plain `pyspark` lacks."""
+    with warnings.catch_warnings():  # PySpark's "pandas >= 3 not fully supported" is not the user's concern
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            importlib.import_module("pyspark.sql.connect.session")
+        except ImportError as exc:
+            raise MissingExtra(f"{PURPOSE} through Spark Connect needs the spark extra: pip install "
+                               f"'{PACKAGE}[spark]' ({first_line(exc)})") from exc
+
+
+def _address(remote: str) -> tuple[str, int]:
+    """HOST and PORT of a Spark Connect URL (sc://HOST:PORT/;params: a token may be a param, never shown)."""
+    from urllib.parse import urlsplit
+
+    scheme = remote.split("://", 1)[0][:20] + "://" if "://" in remote else "no scheme"
+    bad = UsageError(f"--spark-remote must be a Spark Connect URL, sc://HOST:PORT (this one has {scheme!r})")
+    if not remote.startswith("sc://"):
+        raise bad
+    try:
+        url = urlsplit("tcp://" + remote[5:].split("/", 1)[0])
+        host, port = url.hostname, url.port or 15002
+    except ValueError as exc:
+        raise bad from exc
+    if not host:
+        raise bad
+    return host, port
+
+
+def _where(remote: str) -> str:
+    host, port = _address(remote)
+    return f"sc://{host}:{port}" if ":" not in host else f"sc://[{host}]:{port}"
+
+
+def _reachable(remote: str, timeout: float = 10.0) -> None:
+    """Fail fast on a server that is not there: the Connect client itself retries for minutes."""
+    try:
+        socket.create_connection(_address(remote), timeout=timeout).close()
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Spark Connect server at {_where(remote)}: "
+                         f"{exc.strerror or exc}") from exc
 
 
 def spark_type(simple: str) -> str:
@@ -110,8 +167,7 @@ class SparkEngine(Engine):
         self.spark = spark if spark is not None else session(master, remote)
         if not self.own:
             for key, value in CONF.items():
-                if key.startswith("spark.sql."):
-                    self.spark.conf.set(key, value)
+                self.spark.conf.set(key, value)
         self.cached: Any = None
 
     def open(self, source: str, fmt: str | None, text_columns: list[str]) -> Source:
@@ -152,6 +208,18 @@ class SparkEngine(Engine):
         raise SourceError(f"{source}: Spark cannot read format {kind!r} (parquet, csv, json, ndjson, delta, "
                           "iceberg, or a table name)")
 
+    def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+        """Keys that share a column: the rows distributed by it, each key grouped where its rows are.
+
+        Spark's portable plan (GROUPING SETS) expands each row once per key and pre-aggregates
+        near-unique keys for nothing before it shuffles; distributed by the shared column
+        first, every key's GROUP BY finds its rows in place: no expand, no partial aggregation.
+        """
+        shared = [c for c in keys[0] if all(c in k for k in keys[1:])]
+        if not shared:
+            return super()._duplicate_counts(keys)
+        return {keys[int(i)]: int(n or 0) for i, n in self.execute(shared_key_statement(keys, shared, self.relation))}
+
     def execute(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         args = params or None
         if isinstance(args, list):
@@ -163,6 +231,40 @@ class SparkEngine(Engine):
             self.cached.unpersist()
         if self.own:
             self.spark.stop()
+
+
+def shared_key_statement(keys: list[tuple[str, ...]], shared: list[str], relation: str) -> str:
+    """Rows of (key index, duplicate members) for keys that all contain the `shared` columns.
+
+    The rows are distributed by `shared` once (DISTRIBUTE BY: plain SQL, any column name);
+    `f` counts the rows of each group of all the keys' columns; each key sums those counts
+    over its own groups (a key that is all the columns reads `f` directly). Every GROUP BY
+    contains `shared`, so none needs another shuffle. (Spark's optimizer gives each branch
+    only its own key's columns, so each branch shuffles its own narrow rows once.) Groups
+    whose key columns are all null are left out.
+    """
+    d = SPARK
+    columns = list(dict.fromkeys(c for k in keys for c in k))
+    n, s = (_unused(a, columns) for a in ("n", "s"))  # counts' names that no column has
+    names = ", ".join(map(d.ident, columns))
+    rows = (f"SELECT {names}, count(*) AS {n} FROM (SELECT {names} FROM {relation} "
+            f"DISTRIBUTE BY {', '.join(map(d.ident, shared))}) r GROUP BY {names}")
+    branches = []
+    for i, key in enumerate(keys):
+        if set(key) == set(columns):
+            counts, size = "f", n
+        else:
+            cols = ", ".join(map(d.ident, key))
+            counts, size = f"(SELECT {cols}, sum({n}) AS {s} FROM f GROUP BY {cols}) k", s
+        branches.append(f"SELECT {i} AS k, sum(CASE WHEN {size} > 1 AND {not_all_null(key, d)} THEN {size} END) "
+                        f"FROM {counts}")
+    return f"WITH f AS ({rows}) " + " UNION ALL ".join(branches)
+
+
+def _unused(name: str, columns: list[str]) -> str:
+    while name in columns or name.lower() in (c.lower() for c in columns):
+        name += "_"
+    return name
 
 
 def _sniff_temporal(df: Any, text_columns: list[str]) -> Any:

@@ -32,10 +32,10 @@ def spark_session() -> Iterator[Any]:
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
 
-    from scaffolder.checks.engines.spark import CONF
+    from scaffolder.checks.engines.spark import CONF, LOCAL_CONF
 
     builder = SparkSession.builder.master("local[1]").appName("scaffolder-tests")
-    for key, value in {**CONF, "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "1"}.items():
+    for key, value in {**CONF, **LOCAL_CONF, "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "1"}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     yield spark

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scaffolder.checks.run import parse_now, run_checks
 from scaffolder.contract.validate import load_contract_text
 from tests.checks.engines.conftest import Runner
-from tests.checks.engines.nasty import CHECKS, contract_text, write
+from tests.checks.engines.nasty import CHECKS, FIELDS, contract_text, write
 
 NOW = parse_now("2025-01-01T00:30:00Z")
 
@@ -67,3 +69,52 @@ def test_cli_engine_spark_reports_like_duckdb(spark_session, data, contract, cap
     pick = [(c["id"], c["failed"], c["total"], c["passed"]) for c in duck["checks"]]
     assert [(c["id"], c["failed"], c["total"], c["passed"]) for c in spark["checks"]] == pick
     assert spark_session.sql("SELECT 1").collect()[0][0] == 1  # the caller's session still runs
+
+
+SHARED = [["a"], ["a", "b"], ["id", "a"], ["a", "s", "b"]]  # keys that share `a`: Spark's one-shuffle plan
+
+
+def _shared_contract(path: str):
+    """Uniqueness checks only, on keys that all contain `a` (no constraint adds a key without it)."""
+    doc = json.loads(contract_text())
+    doc["spec"]["schema"]["fields"] = [{"name": f["name"], "type": f["type"]} for f in FIELDS]
+    doc["spec"]["quality"]["checks"] = [
+        {"name": "_".join(k), "assertion": "expect_compound_columns_to_be_unique", "value": {"column_list": k}}
+        if len(k) > 1 else {"name": "a", "column": "a", "assertion": "expect_column_values_to_be_unique"}
+        for k in SHARED]
+    del doc["spec"]["sla"]
+    return load_contract_text(json.dumps(doc), path)
+
+
+@pytest.mark.parametrize("which", ["full", "empty"])
+def test_keys_sharing_a_column_count_as_on_duckdb(engine: Runner, which: str, data, tmp_path) -> None:
+    contract = _shared_contract(str(tmp_path / "shared.yaml"))
+    reference = _answers(run_checks(contract, data[which], now=NOW, use_metadata=False))
+    if which == "full":  # (x) x4 with a; (x, 1) twice; (x, NULL, ...) twice: real duplicates to count
+        assert {k: v[0] for k, v in reference.items() if k in ("a", "a_b")} == {"a": 4, "a_b": 4}
+    report = engine.run(contract, data[which], now=NOW)
+    assert [(c.id, c.error) for c in report.checks if c.error] == []
+    assert _answers(report) == reference
+
+
+def test_spark_shared_key_plan_equals_the_portable_one(spark_session, data) -> None:
+    """The one-shuffle plan and GROUPING SETS give the same members for every key, hostile-free or not."""
+    from scaffolder.checks.engines.base import Engine
+    from scaffolder.checks.engines.spark import SparkEngine
+
+    eng = SparkEngine(spark=spark_session)
+    eng.open(data["full"], None, [])
+    keys = [tuple(k) for k in SHARED]
+    shared = eng._duplicate_counts(keys)
+    assert shared == Engine._duplicate_counts(eng, keys)
+    assert shared[("a",)] == 4 and shared[("a", "b")] == 4
+
+
+def test_the_callers_session_keeps_its_tuning(spark_session) -> None:
+    """What the checks mean is set on a caller's (or a cluster's) session; its shuffle partitions stay."""
+    from scaffolder.checks.engines.spark import SparkEngine
+
+    spark_session.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+    SparkEngine(spark=spark_session)
+    assert spark_session.conf.get("spark.sql.session.timeZone") == "UTC"
+    assert spark_session.conf.get("spark.sql.shuffle.partitions") == "2"  # the fixture's, not our local 8

@@ -15,6 +15,7 @@ from scaffolder.checks.dialects import DIALECTS
 from scaffolder.checks.print_sql import statements
 from scaffolder.contract.validate import load_contract_text
 from tests.checks.data import CONTRACT
+from tests.checks.dbt_support import duckdb_project
 from tests.checks.engines.nasty import contract_text
 from tests.conftest import ROOT, run_cli
 
@@ -79,18 +80,20 @@ def test_cli_prints_without_reading_data(tmp_path: Path) -> None:
     assert printed[0][1]["p1"] == 6  # the first value: code's min_length
 
 
-def test_missing_spark_extra_is_a_usage_error(tmp_path: Path) -> None:
-    """Without PySpark, `--engine spark` exits 2 naming the extra (a shim package that fails to import)."""
-    shim = tmp_path / "shim" / "pyspark"
+@pytest.mark.parametrize(("engine", "package", "extra"), [("spark", "pyspark", "spark"), ("dbt", "dbt", "dbt")])
+def test_a_missing_engine_extra_is_a_usage_error(tmp_path: Path, engine: str, package: str, extra: str) -> None:
+    """Without its package, `--engine NAME` exits 2 naming the extra (a shim package that fails to import)."""
+    shim = tmp_path / "shim" / package
     shim.mkdir(parents=True)
-    (shim / "__init__.py").write_text("raise ImportError('No module named pyspark', name='pyspark')\n")
+    (shim / "__init__.py").write_text(f"raise ImportError('No module named {package}', name='{package}')\n")
     path = tmp_path / "c.yaml"
     path.write_text(CONTRACT)
-    run = run_cli("test", str(path), "--data", str(path), "--engine", "spark",
+    more = ["--dbt-project", str(duckdb_project(tmp_path / "dbt", tmp_path / "wh.duckdb"))] if engine == "dbt" else []
+    run = run_cli("test", str(path), "--data", "marts.orders", "--engine", engine, *more,
                   env={"PYTHONPATH": f"{shim.parent}:{ROOT}"})
     assert run.code == 2, run.err
-    assert "spark extra" in run.err and "datamesh-scaffolder[spark]" in run.err
-    assert "Traceback" not in run.err
+    assert f"needs the {extra} extra: pip install 'datamesh-scaffolder[{extra}]'" in run.err
+    assert f"({package} is not installed)" in run.err and "Traceback" not in run.err
 
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
