@@ -8,7 +8,13 @@ each key is grouped at most once and only where it can have duplicates:
 - a compound key that contains a single-column key checked in the same run
   (`(order_id, line_no)` next to a unique `order_id`) can only repeat where
   that column repeats or is null. It is grouped afterwards among those rows
-  alone, and not at all when there are none (the usual case).
+  alone, and not at all when there are none (the usual case);
+- a lone stand-alone key with a variable-width column (text, blobs, nested
+  values) is grouped by its 64-bit hash first: a hash table of integers is
+  ~1.5x cheaper than one of strings (3.2 vs 2.1 CPU-seconds for 10M 13-byte
+  keys). Only the rows whose hash repeats are then grouped by their values,
+  which keeps the result exact (a hash collision only adds candidates), and
+  the compound keys it leads are grouped in that same pass.
 
 Duplicate groups (count > 1) go into one small table; each check sums the
 members of its own groups (`n`), and samples are read from the same table.
@@ -27,6 +33,7 @@ from scaffolder.checks.dialects import Dialect
 from scaffolder.checks.sql import ident
 
 Key = tuple[str, ...]
+FIXED_WIDTH = {"number", "date", "timestamp", "timestamptz", "time"}  # conform.family(): no gain from hashing
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class DuplicatePlan:
     keys: list[Key]
     leading: dict[Key, str]  # compound key -> the checked single column it contains
     table: str
+    hashed: bool = False  # the lone base key is grouped by hash first (variable-width columns)
+
+    HASH = "hash({})"  # DuckDB's 64-bit hash of the key columns (tests swap in one that collides)
 
     @classmethod
     def of(cls, checks: list[Check], table: str) -> DuplicatePlan | None:
@@ -48,7 +58,10 @@ class DuplicatePlan:
         singles = [k[0] for k in keys if len(k) == 1]
         leading = {k: next(s for s in singles if s in k) for k in keys
                    if len(k) > 1 and any(s in k for s in singles)}
-        return cls(keys, leading, table)
+        base = [k for k in keys if k not in leading]
+        families = {name: col.family for c in checks for name, col in c.cols.items()}
+        hashed = len(base) == 1 and any(families.get(name, "other") not in FIXED_WIDTH for name in base[0])
+        return cls(keys, leading, table, hashed)
 
     @property
     def base(self) -> list[Key]:
@@ -71,9 +84,16 @@ class DuplicatePlan:
         return (f"CREATE OR REPLACE TABLE {self.table} AS SELECT {cols}, 0 AS g, CAST(0 AS BIGINT) AS n "
                 f"FROM {relation} LIMIT 0")
 
+    @property
+    def later(self) -> list[Key]:
+        """The compound keys left for a second pass (a hashed first pass groups them itself)."""
+        return [] if self.hashed else list(self.leading)
+
     def first_pass(self, relation: str) -> str:
         """Every stand-alone key's groups (the null group too: compound keys need it) in one scan."""
         base = self.base
+        if self.hashed:
+            return self._hashed_pass(base[0], relation)
         if len(base) == 1:
             (key,) = base
             return (f"INSERT INTO {self.table} SELECT {self._select(set(key))}, {self.keys.index(key)}, count(*) "
@@ -84,6 +104,26 @@ class DuplicatePlan:
         sets = ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in base)
         return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, CASE grouping({names}) {cases} END, "
                 f"count(*) FROM {relation} GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 1")
+
+    def _hashed_pass(self, key: Key, relation: str) -> str:
+        """`key`'s groups and those of the compound keys it leads, among the rows whose hash repeats.
+
+        A compound key led by `key` repeats only where `key` does, or where `key`
+        is null on two rows or more (then the hash of null repeats too).
+        """
+        sets = [key, *self.leading]
+        grouped = list(dict.fromkeys(c for k in sets for c in k))
+        digest = self.HASH.format(", ".join(map(ident, key)))
+        repeated = f"SELECT {digest} FROM {relation} GROUP BY 1 HAVING count(*) > 1"
+        if len(sets) == 1:
+            g, group_by = str(self.keys.index(key)), ", ".join(map(ident, key))
+        else:
+            names = ", ".join(map(ident, grouped))
+            g = f"CASE grouping({names}) " + " ".join(
+                f"WHEN {self._mask(grouped, k)} THEN {self.keys.index(k)}" for k in sets) + " END"
+            group_by = "GROUPING SETS (" + ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in sets) + ")"
+        return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, {g}, count(*) FROM {relation} "
+                f"WHERE {digest} IN ({repeated}) GROUP BY {group_by} HAVING count(*) > 1")
 
     @staticmethod
     def _mask(grouped: list[str], key: Key) -> int:
