@@ -88,11 +88,6 @@ class DuplicatePlan:
         return (f"CREATE OR REPLACE TABLE {self.table} AS SELECT {cols}, 0 AS g, CAST(0 AS BIGINT) AS n "
                 f"FROM {relation} LIMIT 0")
 
-    @property
-    def later(self) -> list[Key]:
-        """The compound keys left for a second pass (a hashed first pass groups them itself)."""
-        return [] if self.hashed else list(self.leading)
-
     def first_pass(self, relation: str) -> str:
         """Every stand-alone key's groups (the null group too: compound keys need it) in one scan."""
         base = self.base
@@ -137,7 +132,12 @@ class DuplicatePlan:
         return grouping_mask(grouped, key)
 
     def candidates(self, key: Key) -> str:
-        """How many groups the leading column has (duplicates or nulls): none means `key` cannot repeat."""
+        """How many groups the leading column has (duplicates or nulls): none means `key` cannot repeat.
+
+        None either after a hashed first pass: it grouped `key` itself.
+        """
+        if self.hashed:
+            return "SELECT 0"
         return f"SELECT count(*) FROM {self.table} WHERE g = {self.keys.index((self.leading[key],))}"
 
     def second_pass(self, key: Key, relation: str) -> str:

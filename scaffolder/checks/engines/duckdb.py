@@ -83,7 +83,7 @@ class DuckDBEngine(Engine):
         except duckdb.Error as exc:
             fail(dups.keys, exc)
             return
-        for key in dups.later:
+        for key in dups.leading:
             try:
                 if con.execute(dups.candidates(key)).fetchone()[0]:
                     con.execute(dups.second_pass(key, RELATION))
