@@ -9,11 +9,11 @@ each key is grouped at most once and only where it can have duplicates:
   (`(order_id, line_no)` next to a unique `order_id`) can only repeat where
   that column repeats or is null. It is grouped afterwards among those rows
   alone, and not at all when there are none (the usual case);
-- a lone stand-alone key with a variable-width column (text, blobs, nested
-  values) is not hashed into a table of 10M strings: 32 bits of its hash are
-  sorted and a repeated hash is found next to its twin (`lag`), which costs
-  ~0.4x the `GROUP BY` (1.1 vs 2.7 CPU-seconds for 10M 13-byte keys; 1.5
-  with 64-bit hashes). Only the rows whose hash repeats are then grouped
+- a lone stand-alone key (not of floats) is not hashed into a table of 10M
+  groups: 32 bits of its hash are sorted and a repeated hash is found next to
+  its twin (`lag`), which costs ~0.4x the `GROUP BY` (1.1 vs 2.7 CPU-seconds
+  for 10M 13-byte text keys, 1.5 with 64-bit hashes; 0.9 vs 2.5 for 10M
+  BIGINT keys). Only the rows whose hash repeats are then grouped
   by their values, which keeps the result exact (a collision only adds
   candidates), and the compound keys it leads are grouped in that same pass.
 
@@ -34,7 +34,6 @@ from scaffolder.checks.dialects import Dialect
 from scaffolder.checks.sql import ident
 
 Key = tuple[str, ...]
-FIXED_WIDTH = {"number", "date", "timestamp", "timestamptz", "time"}  # conform.family(): no gain from hashing
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class DuplicatePlan:
     keys: list[Key]
     leading: dict[Key, str]  # compound key -> the checked single column it contains
     table: str
-    hashed: bool = False  # the lone base key is grouped by hash first (variable-width columns)
+    hashed: bool = False  # the lone base key's repeated hashes are found first (not for float keys)
 
     # 32 bits of DuckDB's hash of the key columns: sorting 4-byte values costs 0.7x sorting 8-byte ones,
     # and the collisions it adds (~n^2/2^33 pairs: 12k at 10M rows, 2% of the rows at 100M) only add
@@ -63,8 +62,8 @@ class DuplicatePlan:
         leading = {k: next(s for s in singles if s in k) for k in keys
                    if len(k) > 1 and any(s in k for s in singles)}
         base = [k for k in keys if k not in leading]
-        families = {name: col.family for c in checks for name, col in c.cols.items()}
-        hashed = len(base) == 1 and any(families.get(name, "other") not in FIXED_WIDTH for name in base[0])
+        floats = {name for c in checks for name, col in c.cols.items() if col.is_float}
+        hashed = len(base) == 1 and not floats & set(base[0])  # -0.0 = 0.0: left to the GROUP BY to judge
         return cls(keys, leading, table, hashed)
 
     @property
