@@ -96,33 +96,32 @@ class DuplicatePlan:
             (key,) = base
             return (f"INSERT INTO {self.table} SELECT {self._select(set(key))}, {self.keys.index(key)}, count(*) "
                     f"FROM {relation} GROUP BY {', '.join(map(ident, key))} HAVING count(*) > 1")
-        grouped = list(dict.fromkeys(c for k in base for c in k))
+        grouped, g, group_by = self._grouping(base)
+        return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, {g}, "
+                f"count(*) FROM {relation} GROUP BY {group_by} HAVING count(*) > 1")
+
+    def _grouping(self, sets: list[Key]) -> tuple[list[str], str, str]:
+        """(the columns grouped, each row's `g`, the GROUP BY) of several keys in one GROUPING SETS."""
+        grouped = list(dict.fromkeys(c for k in sets for c in k))
         names = ", ".join(map(ident, grouped))
-        cases = " ".join(f"WHEN {self._mask(grouped, k)} THEN {self.keys.index(k)}" for k in base)
-        sets = ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in base)
-        return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, CASE grouping({names}) {cases} END, "
-                f"count(*) FROM {relation} GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 1")
+        cases = " ".join(f"WHEN {self._mask(grouped, k)} THEN {self.keys.index(k)}" for k in sets)
+        group_by = "GROUPING SETS (" + ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in sets) + ")"
+        return grouped, f"CASE grouping({names}) {cases} END", group_by
 
     def _hashed_pass(self, key: Key, relation: str) -> str:
         """`key`'s groups and those of the compound keys it leads, among the rows whose hash repeats.
 
         Repeated hashes are found by sorting them (a hash equal to the one before it).
-
         A compound key led by `key` repeats only where `key` does, or where `key`
         is null on two rows or more (then the hash of null repeats too).
         """
-        sets = [key, *self.leading]
-        grouped = list(dict.fromkeys(c for k in sets for c in k))
         digest = self.HASH.format(", ".join(map(ident, key)))
         repeated = (f"SELECT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS p FROM (SELECT {digest} AS h "
                     f"FROM {relation}) hashes) sorted WHERE h = p")
-        if len(sets) == 1:
-            g, group_by = str(self.keys.index(key)), ", ".join(map(ident, key))
+        if self.leading:
+            grouped, g, group_by = self._grouping([key, *self.leading])
         else:
-            names = ", ".join(map(ident, grouped))
-            g = f"CASE grouping({names}) " + " ".join(
-                f"WHEN {self._mask(grouped, k)} THEN {self.keys.index(k)}" for k in sets) + " END"
-            group_by = "GROUPING SETS (" + ", ".join("(" + ", ".join(map(ident, k)) + ")" for k in sets) + ")"
+            grouped, g, group_by = list(key), str(self.keys.index(key)), ", ".join(map(ident, key))
         return (f"INSERT INTO {self.table} SELECT {self._select(set(grouped))}, {g}, count(*) FROM {relation} "
                 f"WHERE {digest} IN ({repeated}) GROUP BY {group_by} HAVING count(*) > 1")
 
