@@ -241,6 +241,7 @@ def measure(tool: Tool, cwd: Path) -> Run:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{tool.name} exited {proc.returncode}:\n{text[-3000:]}")
     failed, checked = tool.parse(text, cwd)
+    (cwd / "datacontract.json").unlink(missing_ok=True)  # never read a previous round's results
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, failed, checked)
 
 
@@ -320,16 +321,16 @@ def tools(n: int, path: Path) -> list[Tool]:
 
 
 def agree(tool: Tool, truth: Run) -> str:
-    """Does the tool fail exactly the checks scaffolder fails, among those it can run?"""
-    run = tool.runs[0]
+    """Does the tool fail exactly the checks scaffolder fails, among those it can run, in every round?"""
     if tool.name == "bare scan":
         return "-"
-    missing = (truth.failed & run.checked) - run.failed
-    extra = run.failed - truth.failed
-    unchecked = truth.checked - run.checked
-    if missing or extra:
-        return f"DIFFERS: missed {sorted(missing)}, extra {sorted(extra)}"
-    return f"same {len(run.failed)} failing" + (f" ({len(unchecked)} not checked)" if unchecked else "")
+    for run in tool.runs:
+        missing = (truth.failed & run.checked) - run.failed
+        extra = run.failed - truth.failed
+        if missing or extra:
+            return f"DIFFERS: missed {sorted(missing)}, extra {sorted(extra)}"
+    unchecked = truth.checked - tool.runs[0].checked
+    return f"same {len(truth.failed)} failing" + (f" ({len(unchecked)} not checked)" if unchecked else "")
 
 
 def main() -> None:
