@@ -41,10 +41,18 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     only = session.posargs
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
-        if only and not any(o in script.name for o in only):
-            continue
+        if only and not any(o in script.name for o in only) or (not only and script.name == "bench_peers.py"):
+            continue  # the peer benchmark installs two peers: its own session, or `-- peers`
         session.log(f"== {script.name}")
         session.run("python", str(script))
+
+
+@nox.session
+def bench_peers(session: nox.Session) -> None:
+    """`scaffolder test` against Soda Core 4 and datacontract-cli, each peer in its own venv under .nox/peers."""
+    session.install("-e", ".")
+    env = {"BENCH_PEERS_DIR": os.environ.get("BENCH_PEERS_DIR", str(ROOT / ".nox" / "peers"))}
+    session.run("python", str(ROOT / "benchmarks" / "bench_peers.py"), env=env)
 
 
 @nox.session

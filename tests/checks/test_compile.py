@@ -13,7 +13,7 @@ from scaffolder.checks.compile import (
 from scaffolder.checks.sql import Params, ident, literal
 from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.validate import load_contract_text
-from tests.checks.data import CONTRACT
+from tests.checks.data import CONTRACT, SMALL
 from tests.checks.test_injection import DROP, REGEX, VALUES, _contract
 
 
@@ -63,3 +63,28 @@ def test_one_statement_for_every_row_check() -> None:
     assert "GROUPING SETS" in first and first.count("FROM data") == 1
     params = Params()
     assert params.add("x") == "$1" and params.add("y") == "$2"
+
+
+def test_a_lone_key_finds_repeated_hashes_by_sorting_unless_it_holds_floats() -> None:
+    """One stand-alone key: its repeated hashes are found by sorting, then only those rows are grouped."""
+    def plan_for(typ: str) -> DuplicatePlan:
+        text = SMALL + f"""\
+  schema:
+    fields:
+      - {{name: k, type: {typ}, constraints: {{unique: true}}}}
+      - {{name: n, type: int}}
+  quality:
+    checks:
+      - {{assertion: expect_compound_columns_to_be_unique, value: {{column_list: [k, n]}}}}
+"""
+        dups = DuplicatePlan.of(_bound(text), "cand")
+        assert dups is not None
+        return dups
+
+    for typ in ("string", "long", "date"):
+        dups = plan_for(typ)
+        first = dups.first_pass("data")
+        assert dups.hashed and "lag(h) OVER (ORDER BY h)" in first and "GROUPING SETS" in first
+        assert dups.candidates(("k", "n")) == "SELECT 0"  # the compound key was grouped in that pass
+    floats = plan_for("double")
+    assert not floats.hashed and "lag(" not in floats.first_pass("data")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.checks.run import parse_now, run_checks
+from scaffolder.checks.uniqueness import DuplicatePlan
 from scaffolder.contract.validate import load_contract_text
 from tests.checks.data import CONTRACT, EXPECTED, NOW, SMALL, copy_to, write_all
 
@@ -158,8 +159,15 @@ def test_zero_rows_pass_per_row_checks_but_not_aggregates(tmp_path: Path) -> Non
     assert mean.message.startswith("no non-null values")
 
 
+@pytest.fixture(params=["hash({})", "hash({}) % 3", "0"], ids=["hash", "colliding-hash", "one-hash-for-all"])
+def digest(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Text keys are grouped by hash first: a hash that collides must not change any count."""
+    monkeypatch.setattr(DuplicatePlan, "HASH", request.param)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("ext", ["parquet", "csv"])
-def test_single_key_duplicate_groups_count_every_member(ext: str, tmp_path: Path) -> None:
+def test_single_key_duplicate_groups_count_every_member(ext: str, digest: str, tmp_path: Path) -> None:
     """k: a x3, b x2, c, null x2 -> 5 of 6 non-null values are duplicated."""
     path = tmp_path / f"k.{ext}"
     copy_to(path, "SELECT * FROM (VALUES ('a'), ('b'), ('a'), (NULL), ('c'), ('b'), ('a'), (NULL)) v(k)")
@@ -175,7 +183,8 @@ def test_single_key_duplicate_groups_count_every_member(ext: str, tmp_path: Path
 
 
 @pytest.mark.parametrize("ext", ["parquet", "csv"])
-def test_compound_keys_count_every_member_where_the_leading_key_repeats_or_is_null(ext: str, tmp_path: Path) -> None:
+def test_compound_keys_count_every_member_where_the_leading_key_repeats_or_is_null(ext: str, digest: str,
+                                                                                     tmp_path: Path) -> None:
     """(a, b) next to a unique `a`: grouped only among rows whose `a` repeats or is null.
 
     a: p x3, q, null x4. (a, b): (null, x) x2 and (p, y) x2 repeat; (null, null) x2 is all null
@@ -203,6 +212,26 @@ def test_compound_keys_count_every_member_where_the_leading_key_repeats_or_is_nu
     by_id = {c.id: c for c in report.checks}
     assert by_id["ab"].samples == [["p", "y"], [None, "x"]]  # equal sizes: by key, nulls last
     assert by_id["ac"].samples == [[None, 1]] and by_id["bc"].samples == [["x", 1]]
+
+
+def test_a_lone_compound_key_of_text_is_hashed_and_counted_exactly(digest: str, tmp_path: Path) -> None:
+    """(a, b) alone: grouped by hash(a, b) first; (x, 1) x3 and (null, 2) x2 repeat, (null, null) is ignored."""
+    path = tmp_path / "ab.parquet"
+    copy_to(path, "SELECT * FROM (VALUES ('x', 1), ('x', 1), ('y', 1), (NULL, 2), ('x', 1), (NULL, 2), "
+            "(NULL, NULL), (NULL, NULL), ('x', 2)) v(a, b)")
+    text = SMALL + """\
+  schema:
+    fields:
+      - {name: a, type: string}
+      - {name: b, type: int}
+  quality:
+    checks:
+      - {assertion: expect_compound_columns_to_be_unique, name: ab, value: {column_list: [a, b]}}
+"""
+    report = run_checks(load_contract_text(text, "ab.yaml"), str(path), samples=5)
+    ab = next(c for c in report.checks if c.id == "ab")
+    assert (ab.failed, ab.total, ab.passed) == (5, 7, False)
+    assert ab.samples == [["x", 1], [None, 2]]
 
 
 def test_a_check_duckdb_rejects_does_not_sink_the_others(sources: dict[str, str]) -> None:
