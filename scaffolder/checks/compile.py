@@ -95,7 +95,7 @@ class Check:
         return self.rule.counting
 
     @property
-    def key(self) -> tuple[str, ...]:
+    def reads(self) -> tuple[str, ...]:
         """The columns the check reads: its column list, else its column (none for table checks)."""
         return self.columns or ((self.column,) if self.column else ())
 
@@ -200,7 +200,7 @@ def main_statement(checks: list[Check], relation: str, freshness: Check | None,
             out(c, "failed", d.count_if(c.predicate(params)))
             out(c, "total", f"count({c.col.sql})")
         elif kind is Counting.DUPLICATES:
-            cols = c.key
+            cols = c.reads
             if len(cols) == 1:
                 out(c, "total", f"count({d.ident(cols[0])})")
             else:

@@ -147,7 +147,7 @@ def key_totals(footer: Footer, checks: list[Check], values: dict[tuple[str, str]
     stats = footer.stats
     done: set[str] = set()
     for c in checks:
-        cols = c.key
+        cols = c.reads
         if c.error is not None or c.counting is not Counting.DUPLICATES or not all(n in stats for n in cols):
             continue
         nulls = [stats[n]["nulls"] for n in cols]
@@ -173,7 +173,7 @@ def pushdown(footer: Footer, relation: str, checks: list[Check], values: dict[tu
     eligible = [c for c in checks if c.error is None and c.rule is not None and c.rule.pushdown and c.column is not None
                 and not c.col.is_float]  # the reader would skip row groups whose min/max leave NaN out
     others = {name for c in checks if c not in eligible
-              for name in c.key}
+              for name in c.reads}
     chosen = [c for c in eligible if c.column not in others]
     if not chosen:
         return set()

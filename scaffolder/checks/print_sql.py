@@ -49,7 +49,7 @@ def statements(contract: Contract, dialect_name: str, table: str | None = None) 
     for c in checks:
         if c.counting is Counting.COLUMNS:
             continue
-        for name in c.key:
+        for name in c.reads:
             f = contract.field(name)
             if f is None or f.type is None:
                 c.error = f"column {name!r} is not in the contract"
@@ -73,4 +73,4 @@ def statements(contract: Contract, dialect_name: str, table: str | None = None) 
 
 
 def _keys(checks: list[Check]) -> list[tuple[str, ...]]:
-    return list(dict.fromkeys(c.key for c in checks if c.counting is Counting.DUPLICATES))
+    return list(dict.fromkeys(c.reads for c in checks if c.counting is Counting.DUPLICATES))

@@ -148,7 +148,7 @@ def _bind_columns(checks: list[Check], contract: Contract, physical: dict[str, s
     for c in checks:
         if c.counting is Counting.COLUMNS:
             continue
-        for name in c.key:
+        for name in c.reads:
             if name not in physical:
                 c.error = f"column {name!r} is not in the data"
                 break

@@ -54,8 +54,8 @@ class DuplicatePlan:
     def of(cls, checks: list[Check], table: str) -> DuplicatePlan | None:
         keys: list[Key] = []
         for c in checks:
-            if c.error is None and c.counting is Counting.DUPLICATES and c.key not in keys:
-                keys.append(c.key)
+            if c.error is None and c.counting is Counting.DUPLICATES and c.reads not in keys:
+                keys.append(c.reads)
         if not keys:
             return None
         singles = [k[0] for k in keys if len(k) == 1]

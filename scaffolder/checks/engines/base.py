@@ -89,7 +89,7 @@ class Engine(ABC):
     def duplicates(self, checks: list[Check], values: Values, on_error: Callable[[Check, BaseException], None]) -> None:
         """Fill `(id, "failed")` of every uniqueness check: the members of its key's duplicate groups."""
         users = [c for c in checks if c.error is None and c.counting is Counting.DUPLICATES]
-        keys = list(dict.fromkeys(c.key for c in users))
+        keys = list(dict.fromkeys(c.reads for c in users))
         if not keys:
             return
         try:
@@ -99,7 +99,7 @@ class Engine(ABC):
                 on_error(c, exc)
             return
         for c in users:
-            values[(c.id, "failed")] = found.get(c.key, 0)
+            values[(c.id, "failed")] = found.get(c.reads, 0)
 
     def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
         sql = grouping_sets_statement(keys, self.relation, self.dialect)
@@ -112,9 +112,9 @@ class Engine(ABC):
     def duplicate_samples(self, c: Check, n: int) -> list[Any]:
         """Up to n duplicated keys of `c`, the most repeated first."""
         d = self.dialect
-        cols = ", ".join(map(d.ident, c.key))
+        cols = ", ".join(map(d.ident, c.reads))
         rows = self.execute(f"SELECT {cols} FROM (SELECT {cols}, count(*) AS n FROM {self.relation} "
-                            f"WHERE {not_all_null(c.key, d)} GROUP BY {cols} HAVING count(*) > 1) dups "
+                            f"WHERE {not_all_null(c.reads, d)} GROUP BY {cols} HAVING count(*) > 1) dups "
                             f"ORDER BY n DESC, {cols} LIMIT {int(n)}")
         return [row[0] if len(row) == 1 else list(row) for row in rows]
 

@@ -80,7 +80,7 @@ class DuckDBEngine(Engine):
 
         def fail(keys: list[tuple[str, ...]], exc: duckdb.Error) -> None:
             for c in users:
-                if c.key in keys:
+                if c.reads in keys:
                     on_error(c, exc)
 
         try:
@@ -97,11 +97,11 @@ class DuckDBEngine(Engine):
                 fail([key], exc)
         for c in users:
             if c.error is None:
-                where, _ = dups.where(c.key)
+                where, _ = dups.where(c.reads)
                 values[(c.id, "failed")] = self.one(f"SELECT coalesce(sum(n), 0) FROM {dups.table} WHERE {where}")[0]
 
     def duplicate_samples(self, c: Check, n: int) -> list[Any]:
         assert self.dups is not None
-        where, keys = self.dups.where(c.key)
+        where, keys = self.dups.where(c.reads)
         rows = self.execute(f"SELECT {keys} FROM {self.dups.table} WHERE {where} ORDER BY n DESC, {keys} LIMIT {int(n)}")
         return [row[0] if len(row) == 1 else list(row) for row in rows]

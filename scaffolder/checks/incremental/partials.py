@@ -50,8 +50,8 @@ def combine_of(c: Check) -> Combine:
 
 
 def _name(prefix: str, c: Check, *what: Any) -> str:
-    types = {n: [c.cols[n].physical, c.cols[n].timezone] for n in c.key}
-    text = json.dumps([*what, list(c.key), types], sort_keys=True, default=str)
+    types = {n: [c.cols[n].physical, c.cols[n].timezone] for n in c.reads}
+    text = json.dumps([*what, list(c.reads), types], sort_keys=True, default=str)
     return prefix + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -69,13 +69,13 @@ def parts_of(c: Check) -> list[Part]:
         return [Part(_name("p_", c, "sum", c.assertion, c.args), "agg",
                      exprs=lambda p: [("failed", d.count_if(c.predicate(p))), ("total", total)])]
     if kind is Combine.KEY_INDEX:
-        total = f"count({c.col.sql})" if len(c.key) == 1 else d.count_if(not_all_null(c.key, d))
+        total = f"count({c.col.sql})" if len(c.reads) == 1 else d.count_if(not_all_null(c.reads, d))
         return [Part(_name("p_", c, "keys_total"), "agg", exprs=lambda _p: [("total", total)]),
-                Part(_name("k_", c, "keys"), "keys", c.key)]
+                Part(_name("k_", c, "keys"), "keys", c.reads)]
     if kind is Combine.ROWS:
         return [ROWS]
     if kind is Combine.DISTINCT_SET:
-        return [Part(_name("d_", c, "distinct"), "distinct", c.key)]
+        return [Part(_name("d_", c, "distinct"), "distinct", c.reads)]
     if kind in (Combine.MIN, Combine.MAX):
         agg = _latest(c) if c.counting is Counting.FRESHNESS else c.aggregate()
         return [Part(_name("p_", c, kind.value, c.counting), "agg", exprs=lambda _p: [("m", agg)])]

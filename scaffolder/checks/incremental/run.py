@@ -323,7 +323,7 @@ class _Run:
                 continue
             if c.counting is Counting.DUPLICATES:
                 table = self.st.table(parts_of(c)[1].name)
-                keys = ", ".join(f"k{i}" for i in range(len(c.key)))
+                keys = ", ".join(f"k{i}" for i in range(len(c.reads)))
                 rows = self.con.execute(f"SELECT {keys} FROM {table} WHERE n > 1 ORDER BY n DESC, {keys} "
                                         f"LIMIT {int(n)}").fetchall()
                 r.samples = [row[0] if len(row) == 1 else list(row) for row in rows]
