@@ -32,6 +32,10 @@ def _keep_spark_connect_from_exiting() -> None:
     ImportError`). Spark Connect calls sys.exit(0) on import when `__main__` has no file, as in
     a pytest-xdist worker, and its own dependencies are missing: that would end the worker.
     Make it the ImportError GE expects; GE on pandas never uses Spark."""
+    import importlib.util
+
+    if importlib.util.find_spec("grpc_status") is not None:
+        return  # the client's dependencies are there (extra `spark`): nothing exits, leave it importable
     main = sys.modules.get("__main__")
     if getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
         sys.modules.setdefault("pyspark.sql.connect", None)  # type: ignore[arg-type]
