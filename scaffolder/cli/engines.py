@@ -28,7 +28,8 @@ def dbt_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
-    """`--engine` with the options of each (for `ci`; `test` has its own group with --print-sql)."""
+    """`--engine` with the options of each (for `ci`; `test` has its own group with --spark-master and
+    --print-sql); `engine_options` reads both."""
     from scaffolder.checks.engines import ENGINES
 
     group = parser.add_argument_group("engines (docs/engines.md)")
@@ -40,12 +41,16 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The chosen engine's options from `add_engine_options`' arguments."""
+    """The chosen engine's options (for `test` and `ci`); another engine's option is a usage error."""
     from scaffolder.errors import UsageError
 
     dbt = dbt_options(args)
+    spark = {k: v for k, v in {"master": getattr(args, "spark_master", None),
+                               "remote": args.spark_remote}.items() if v is not None}
     if args.engine == "spark":
-        return {"remote": args.spark_remote} if args.spark_remote else {}
-    if args.spark_remote:
-        raise UsageError("--spark-remote applies only to --engine spark")
+        if len(spark) == 2:
+            raise UsageError("--spark-master and --spark-remote exclude each other: a local session or a server")
+        return spark
+    if spark:
+        raise UsageError(f"{' and '.join('--spark-' + k for k in spark)} applies only to --engine spark")
     return dbt

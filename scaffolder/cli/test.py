@@ -9,7 +9,7 @@ from typing import Any
 from scaffolder.checks.dialects import DIALECTS
 from scaffolder.checks.engines import ENGINES
 from scaffolder.cli.common import add_format
-from scaffolder.cli.engines import add_dbt_options, dbt_options
+from scaffolder.cli.engines import add_dbt_options, engine_options
 
 SOURCE_FORMATS = ("parquet", "csv", "json", "ndjson", "duckdb", "delta", "iceberg", "table")
 
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     engines = p.add_argument_group("engines (docs/engines.md)")
     engines.add_argument("--engine", choices=list(ENGINES), default="duckdb",
                          help="where the checks run: " + "; ".join(f"{e.name}: {e.summary}" for e in ENGINES.values()))
-    engines.add_argument("--spark-master", metavar="URL", default="local[*]",
+    engines.add_argument("--spark-master", metavar="URL", default=None,
                          help="--engine spark: the master of a new session (default: local[*])")
     engines.add_argument("--spark-remote", metavar="sc://HOST:PORT", default=None,
                          help="--engine spark: a Spark Connect server instead of a local session")
@@ -128,14 +128,6 @@ def _incremental(args: argparse.Namespace) -> tuple[Any, dict[str, object]]:
     if args.engine != "duckdb":
         raise UsageError(f"--state works with --engine duckdb only (for now), not --engine {args.engine}")
     return run_incremental, {"state": args.state, "full": args.full}
-
-
-def engine_options(args: argparse.Namespace) -> dict[str, object]:
-    """The chosen engine's options from the command line."""
-    dbt = dbt_options(args)
-    if args.engine == "spark":
-        return {"master": args.spark_master, "remote": args.spark_remote}
-    return dbt
 
 
 def _print_sql(contract: object, args: argparse.Namespace) -> int:

@@ -102,3 +102,15 @@ def test_identifiers_round_trip_in_every_dialect(dialect: str) -> None:
         tree = sqlglot.parse_one(f"SELECT {DIALECTS[dialect].ident(name)} FROM t", read=dialect)
         (column,) = list(tree.find_all(exp.Column))
         assert column.name == name, (dialect, name)
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["--spark-remote", "sc://localhost:15002"], "--spark-remote applies only to --engine spark"),
+    (["--engine", "dbt", "--spark-master", "local[2]"], "--spark-master applies only to --engine spark"),
+    (["--engine", "spark", "--spark-master", "local[2]", "--spark-remote", "sc://h:1"], "exclude each other"),
+])
+def test_another_engines_option_is_a_usage_error(tmp_path, extra, says) -> None:
+    contract = tmp_path / "c.yaml"
+    contract.write_text(CONTRACT)
+    run = run_cli("test", str(contract), "--data", str(tmp_path / "x.parquet"), *extra)
+    assert run.code == 2 and says in run.err and "Traceback" not in run.err, run.err
