@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.interop.draft import Column, Draft
+from scaffolder.interop.draft import Column, Draft, parse_json
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PRIMITIVE = {"string": "string", "boolean": "boolean", "int": "int", "long": "long", "float": "float",
@@ -34,10 +34,7 @@ def read(text: str, path: str = "<avro>") -> list[Draft]:
     """One draft from an Avro record schema (.avsc JSON)."""
     import fastavro
 
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    schema = parse_json(text, path)
     try:
         fastavro.parse_schema(schema)
     except Exception as exc:  # fastavro raises SchemaParseException, ValueError, KeyError, ...

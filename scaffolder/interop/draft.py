@@ -9,6 +9,7 @@ from a declared schema.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,3 +155,13 @@ def _commented(value: Any) -> Any:
             s.fa.set_flow_style()
         return s
     return value
+
+
+def parse_json(text: str, path: str) -> Any:
+    """A schema file's JSON, or a located usage error (Avro and JSON Schema imports read JSON)."""
+    from scaffolder.errors import UsageError
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.interop.draft import Column, Draft
+from scaffolder.interop.draft import Column, Draft, parse_json
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SIMPLE = {"string": {"type": "string"}, "boolean": {"type": "boolean"}, "int": {"type": "integer"},
@@ -70,10 +70,7 @@ def read(text: str, path: str = "<schema>") -> list[Draft]:
     from jsonschema.exceptions import SchemaError
     from jsonschema.validators import validator_for
 
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    schema = parse_json(text, path)
     try:
         validator_for(schema).check_schema(schema)
     except SchemaError as exc:
