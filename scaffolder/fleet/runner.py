@@ -137,7 +137,9 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
                 if on_done:
                     on_done(key, results[key])
     finally:
-        for proc, *_ in running.values():  # interrupted: no orphan (nor its git) keeps writing
+        # interrupted: no orphan (nor its git) keeps writing; active_children also holds a worker
+        # started an instant before the interruption, before `running` knew it
+        for proc in {*(p for p, *_ in running.values()), *multiprocessing.active_children()}:
             _kill_group(proc)
             proc.join()
     return results

@@ -17,6 +17,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,17 @@ def scratch_dir() -> Iterator[Path]:
         try:
             yield folder
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder)
             os.close(fd)
+
+
+def _remove(folder: Path, tries: int = 20) -> None:
+    """rmtree, again while something that was still dying wrote into the folder (bounded: ~1 s)."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
 
 
 def scratch_or(workdir: Path | None) -> contextlib.AbstractContextManager[Path]:
