@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.fleet.jobs import Payload, to_json
+from scaffolder.fleet.scratch import cleaning
 from scaffolder.fleet.worker import Work, main
 
 PRELOAD = ["copier", "ruamel.yaml", "pathspec", "scaffolder.fleet.update", "scaffolder.fleet.status"]
@@ -138,10 +139,11 @@ def run_jobs(jobs: list[Job], workdir: Path, parallel: int, env: dict[str, str] 
                     on_done(key, results[key])
     finally:
         # interrupted: no orphan (nor its git) keeps writing; active_children also holds a worker
-        # started an instant before the interruption, before `running` knew it
-        for proc in {*(p for p, *_ in running.values()), *multiprocessing.active_children()}:
-            _kill_group(proc)
-            proc.join()
+        # started an instant before the interruption, before `running` knew it; a second SIGTERM waits
+        with cleaning():
+            for proc in {*(p for p, *_ in running.values()), *multiprocessing.active_children()}:
+                _kill_group(proc)
+                proc.join()
     return results
 
 

@@ -7,6 +7,11 @@ caught; the folder holds a lock (flock) for as long as its run lives, and the
 next run removes every sibling folder whose lock is free. Creating a folder and
 sweeping are serialised by a per-user lock file beside them, so a sweep never
 takes a folder whose run has not locked it yet.
+
+A SIGTERM that arrives while the folder is being created or removed is held
+back until that work is done (`cleaning`): raised in the middle of `rmtree`,
+it would leave half the folder behind (seen in CI: a SIGTERM at the very end
+of a run). Only the first SIGTERM raises; the run is already on its way out.
 """
 
 from __future__ import annotations
@@ -26,7 +31,21 @@ PREFIX = "scaffolder-fleet-"
 OWNER = ".owner.lock"
 
 
+class _Sigterm:
+    """What the SIGTERM handler needs to know: cleanup under way, a signal held back, already exiting."""
+
+    cleaning = 0
+    held = False
+    exiting = False
+
+
 def _terminated(signum: int, frame: Any) -> None:
+    if _Sigterm.cleaning:
+        _Sigterm.held = True
+        return
+    if _Sigterm.exiting:
+        return
+    _Sigterm.exiting = True
     raise SystemExit(128 + signum)
 
 
@@ -37,10 +56,24 @@ def on_sigterm_exit() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _terminated)
+    _Sigterm.held = _Sigterm.exiting = False
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def cleaning() -> Iterator[None]:
+    """Work that must not stop halfway (create or remove the folder): a SIGTERM waits until it is done."""
+    _Sigterm.cleaning += 1
+    try:
+        yield
+    finally:
+        _Sigterm.cleaning -= 1
+    if not _Sigterm.cleaning and _Sigterm.held and not _Sigterm.exiting:
+        _Sigterm.held, _Sigterm.exiting = False, True
+        raise SystemExit(128 + signal.SIGTERM)
 
 
 def _lock(fd: int, *, wait: bool = False) -> bool:
@@ -94,17 +127,22 @@ def sweep(tmp: Path | None = None) -> list[Path]:
 def scratch_dir() -> Iterator[Path]:
     """A fresh scratch folder for one run, locked while the run lives, removed on the way out."""
     tmp = Path(tempfile.gettempdir())
+    folder: Path | None = None
+    fd = -1
     with on_sigterm_exit():
-        with _tmp_guard(tmp):
-            sweep(tmp)
-            folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=tmp))
-            fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            _lock(fd)
         try:
+            with cleaning(), _tmp_guard(tmp):  # a SIGTERM here is raised inside the `try`, once locked
+                sweep(tmp)
+                folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=tmp))
+                fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                _lock(fd)
             yield folder
         finally:
-            _remove(folder)
-            os.close(fd)
+            with cleaning():
+                if folder is not None:
+                    _remove(folder)
+                if fd >= 0:
+                    os.close(fd)
 
 
 def _remove(folder: Path, tries: int = 20) -> None:
