@@ -27,3 +27,32 @@ def table(title: str, baseline_name: str, baseline: float, rows: list[tuple[str,
 
 
 PY = sys.executable
+
+
+def descendants_cpu() -> float:
+    """CPU seconds (user + system) of every live process this one started, read from /proc (Linux).
+
+    A Spark local session's JVM is such a process: its CPU time, unlike wall time, barely moves
+    with the load other work puts on a shared machine. 0.0 where /proc is missing.
+    """
+    import os
+
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except (OSError, ValueError, AttributeError):
+        return 0.0
+    children: dict[int, list[tuple[int, float]]] = {}
+    for e in entries:
+        try:
+            with open(f"/proc/{e}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append((int(e), (int(fields[11]) + int(fields[12])) / tick))
+    total, todo = 0.0, [os.getpid()]
+    while todo:
+        for pid, seconds in children.get(todo.pop(), []):
+            total += seconds
+            todo.append(pid)
+    return total

@@ -4,7 +4,7 @@ SOURCE is what Spark reads: Parquet/CSV/JSON/NDJSON paths and globs (local
 or object-store URIs), `--source-format delta|iceberg` when the session has
 them, or a table name of the session's catalog (`catalog.schema.table`). It
 becomes the temp view `RELATION`; the checks run as one aggregate statement
-plus one GROUPING SETS pass for uniqueness, with contract values as named
+plus one pass for uniqueness (`_duplicate_counts`), with contract values as named
 parameters (`spark.sql(sql, args=...)`) and identifiers back-quoted.
 
 The session runs with `spark.sql.session.timeZone=UTC` (naive bounds and
@@ -23,7 +23,7 @@ import socket
 import warnings
 from typing import Any
 
-from scaffolder.checks.compile import not_all_null
+from scaffolder.checks.compile import Check, not_all_null
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.engines.base import Engine
 from scaffolder.checks.guards import SourceError
@@ -169,6 +169,7 @@ class SparkEngine(Engine):
             for key, value in CONF.items():
                 self.spark.conf.set(key, value)
         self.cached: Any = None
+        self.floats: set[str] = set()  # float columns: their keys are grouped, never hashed (-0.0 = 0.0)
 
     def open(self, source: str, fmt: str | None, text_columns: list[str]) -> Source:
         kind = fmt or _detect(source)
@@ -208,17 +209,33 @@ class SparkEngine(Engine):
         raise SourceError(f"{source}: Spark cannot read format {kind!r} (parquet, csv, json, ndjson, delta, "
                           "iceberg, or a table name)")
 
-    def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
-        """Keys that share a column: the rows distributed by it, each key grouped where its rows are.
+    def prepare(self, checks: list[Check]) -> None:
+        self.floats = {name for c in checks for name, col in c.cols.items() if col.is_float}
 
-        Spark's portable plan (GROUPING SETS) expands each row once per key and pre-aggregates
-        near-unique keys for nothing before it shuffles; distributed by the shared column
-        first, every key's GROUP BY finds its rows in place: no expand, no partial aggregation.
+    def _duplicate_counts(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+        """Each single-column key (not of floats) with the compound keys it leads: one hashed pass
+        (`hashed_family_statement`); the keys left: distributed by a shared column, else GROUPING SETS.
+
+        Distributed by the shared column, every key's GROUP BY finds its rows in place: no
+        expand, no partial aggregation (Spark's GROUPING SETS plan expands each row once per key
+        and pre-aggregates near-unique keys for nothing before it shuffles).
         """
-        shared = [c for c in keys[0] if all(c in k for k in keys[1:])]
+        found: dict[tuple[str, ...], int] = {}
+        rest = list(keys)
+        for lead in [k[0] for k in keys if len(k) == 1 and k[0] not in self.floats]:
+            family = [k for k in rest if lead in k]
+            if (lead,) not in family:
+                continue  # led by an earlier single already
+            rows = self.execute(hashed_family_statement(lead, family, self.relation))
+            found.update({family[int(i)]: int(n or 0) for i, n in rows})
+            rest = [k for k in rest if k not in family]
+        if not rest:
+            return found
+        shared = [c for c in rest[0] if all(c in k for k in rest[1:])]
         if not shared:
-            return super()._duplicate_counts(keys)
-        return {keys[int(i)]: int(n or 0) for i, n in self.execute(shared_key_statement(keys, shared, self.relation))}
+            return {**found, **super()._duplicate_counts(rest)}
+        return {**found, **{rest[int(i)]: int(n or 0)
+                            for i, n in self.execute(shared_key_statement(rest, shared, self.relation))}}
 
     def execute(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         args = params or None
@@ -231,6 +248,34 @@ class SparkEngine(Engine):
             self.cached.unpersist()
         if self.own:
             self.spark.stop()
+
+
+HASH = "xxhash64({})"  # of a key column; tests swap in hashes that collide more
+
+
+def hashed_family_statement(lead: str, family: list[tuple[str, ...]], relation: str) -> str:
+    """Rows of (key index, duplicate members) for the single key `lead` and the compound keys containing it.
+
+    One shuffle of 8-byte hashes instead of one (or two) of the key values: the rows whose
+    xxhash64(lead) repeats are the candidates (a duplicate's rows all hash alike; a collision
+    only adds candidates), joined back by that hash, and every key of the family is grouped
+    exactly among them. A compound key repeats only where `lead` repeats, or among rows whose
+    `lead` is null (their hash, xxhash64's seed, then repeats too; `<=>` keeps a null hash). Measured at 10M rows, a primary key
+    and a compound key on Spark local[2]: ~20 CPU-seconds against ~42 for grouping both.
+    """
+    d = SPARK
+    columns = list(dict.fromkeys(c for k in family for c in k))
+    names = ", ".join(f"r.{d.ident(c)}" for c in columns)
+    col = d.ident(lead)
+    hashes = f"SELECT h FROM (SELECT {HASH.format(col)} AS h FROM {relation}) x GROUP BY h HAVING count(*) > 1"
+    candidates = (f"SELECT {names} FROM {relation} r LEFT SEMI JOIN ({hashes}) hh "
+                  f"ON {HASH.format('r.' + col)} <=> hh.h")  # a hash of null may be null
+    branches = []
+    for i, key in enumerate(family):
+        cols = ", ".join(map(d.ident, key))
+        branches.append(f"SELECT {i} AS k, sum(n) FROM (SELECT count(*) AS n FROM c WHERE {not_all_null(key, d)} "
+                        f"GROUP BY {cols} HAVING count(*) > 1) d{i}")
+    return f"WITH c AS ({candidates}) " + " UNION ALL ".join(branches)
 
 
 def shared_key_statement(keys: list[tuple[str, ...]], shared: list[str], relation: str) -> str:

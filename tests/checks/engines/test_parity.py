@@ -97,17 +97,24 @@ def test_keys_sharing_a_column_count_as_on_duckdb(engine: Runner, which: str, da
     assert _answers(report) == reference
 
 
-def test_spark_shared_key_plan_equals_the_portable_one(spark_session, data) -> None:
-    """The one-shuffle plan and GROUPING SETS give the same members for every key, hostile-free or not."""
+@pytest.mark.parametrize("digest", ["xxhash64({})", "length(CAST({} AS STRING))", "0"])
+def test_spark_key_plans_equal_the_portable_one(spark_session, data, monkeypatch, digest: str) -> None:
+    """The hashed family plan (with hashes that collide a little, or always), the one-shuffle plan and
+    GROUPING SETS give the same members for every key."""
+    from scaffolder.checks.engines import spark
     from scaffolder.checks.engines.base import Engine
-    from scaffolder.checks.engines.spark import SparkEngine
 
-    eng = SparkEngine(spark=spark_session)
+    monkeypatch.setattr(spark, "HASH", digest)
+    eng = spark.SparkEngine(spark=spark_session)
     eng.open(data["full"], None, [])
     keys = [tuple(k) for k in SHARED]
-    shared = eng._duplicate_counts(keys)
-    assert shared == Engine._duplicate_counts(eng, keys)
-    assert shared[("a",)] == 4 and shared[("a", "b")] == 4
+    portable = Engine._duplicate_counts(eng, keys)
+    hashed = {keys[int(i)]: int(n or 0) for i, n in eng.execute(spark.hashed_family_statement("a", keys, eng.relation))}
+    shared = {keys[int(i)]: int(n or 0) for i, n in eng.execute(spark.shared_key_statement(keys, ["a"], eng.relation))}
+    assert hashed == shared == portable == eng._duplicate_counts(keys)
+    assert portable[("a",)] == 4 and portable[("a", "b")] == 4
+    two = [("id",), ("id", "a"), ("s",), ("s", "b")]  # two families, one statement each
+    assert eng._duplicate_counts(two) == Engine._duplicate_counts(eng, two)
 
 
 def test_the_callers_session_keeps_its_tuning(spark_session) -> None:
