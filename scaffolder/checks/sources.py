@@ -254,17 +254,36 @@ def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
 
 
 def _delta(text: str) -> Any:
+    try:
+        return delta_table(text).to_pyarrow_dataset()
+    except SourceError:
+        raise
+    except Exception as exc:  # deltalake raises its own error types
+        raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
+
+
+def delta_table(text: str) -> Any:
+    """The `deltalake.DeltaTable` of a Delta table folder (its latest version)."""
     DeltaTable = require("deltalake", "delta", "reading Delta tables").DeltaTable
     if not os.path.isdir(os.path.join(text, "_delta_log")):
         raise SourceError(f"{text}: not a Delta table (no _delta_log/ folder)")
     try:
-        return DeltaTable(text).to_pyarrow_dataset()
+        return DeltaTable(text)
     except Exception as exc:  # deltalake raises its own error types
         raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
 
 
 def _iceberg(text: str) -> Any:
-    """An Iceberg table: `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
+    try:
+        return iceberg_table(text).scan().to_arrow()
+    except SourceError:
+        raise
+    except Exception as exc:  # pyiceberg raises many types
+        raise SourceError(f"{text}: cannot be read as an Iceberg table: {first_line(exc)}") from exc
+
+
+def iceberg_table(text: str) -> Any:
+    """An Iceberg table (pyiceberg's): `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
     SqlCatalog = require("pyiceberg.catalog.sql", "iceberg", "reading Iceberg tables").SqlCatalog
     StaticTable = require("pyiceberg.table", "iceberg", "reading Iceberg tables").StaticTable
     try:
@@ -272,13 +291,11 @@ def _iceberg(text: str) -> Any:
             uri, _, name = text.rpartition("::")
             if uri.startswith("sqlite:///") and not os.path.isfile(uri.removeprefix("sqlite:///")):
                 raise SourceError(f"{uri.removeprefix('sqlite:///')}: no such catalog file")
-            table = SqlCatalog(_catalog_name(uri, name), uri=uri).load_table(name)
-        else:
-            metas = sorted(Path(text, "metadata").glob("*.metadata.json"), key=_metadata_order)
-            if not metas:
-                raise SourceError(f"{text}: no metadata/*.metadata.json: not an Iceberg table")
-            table = StaticTable.from_metadata(str(metas[-1]))
-        return table.scan().to_arrow()
+            return SqlCatalog(_catalog_name(uri, name), uri=uri).load_table(name)
+        metas = sorted(Path(text, "metadata").glob("*.metadata.json"), key=_metadata_order)
+        if not metas:
+            raise SourceError(f"{text}: no metadata/*.metadata.json: not an Iceberg table")
+        return StaticTable.from_metadata(str(metas[-1]))
     except SourceError:
         raise
     except Exception as exc:  # pyiceberg and SQLAlchemy raise many types

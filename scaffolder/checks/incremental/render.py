@@ -31,6 +31,7 @@ def text(report: IncrementalReport, verbose: bool = False) -> str:
     lines = [_head(run), *([CHANGED] if run.contract_changed else [])]
     lines += [f"  read every file for {cid}: {why}" for cid, why in run.every.items()]
     lines += [f"  read {f}" for f in run.read] if run.mode != FULL else []
+    lines += [f"snapshot: {run.snapshot}"] if run.snapshot else []
     lines.append(f"state: {run.state}")
     return out + "\n" + "\n".join(_clean(line) for line in lines)
 
@@ -43,4 +44,5 @@ def markdown(report: IncrementalReport) -> str:
     lines = [cell(_head(run)), *([f"- {cell(CHANGED)}"] if run.contract_changed else [])]
     lines += [f"- read every file for {code(cid)}: {cell(why)}" for cid, why in run.every.items()]
     lines += [f"- read {code(f)}" for f in run.read] if run.mode != FULL else []
+    lines += [f"- snapshot: {cell(run.snapshot)}"] if run.snapshot else []
     return out + "\n\n" + "\n".join(_clean(line) for line in lines)
