@@ -219,6 +219,12 @@ def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
 
 
 def _duckdb(con: Any, text: str) -> dict[str, str]:
+    return _view(con, attach_table(con, text), text)
+
+
+def attach_table(con: Any, text: str, also: list[str] | None = None) -> str:
+    """Attach the DuckDB file of `FILE.duckdb::schema.table` read-only; the table's SQL name.
+    The connection can then read only that file (and `also`)."""
     import duckdb
 
     path, _, table = text.rpartition("::")
@@ -231,7 +237,7 @@ def _duckdb(con: Any, text: str) -> dict[str, str]:
     if len(parts) > 2 or not all(parts):
         raise SourceError(f"{text}: name the table as schema.table or table")
     schema, name = parts if len(parts) == 2 else ("main", parts[0])
-    sandbox.allow_only(con, [path])
+    sandbox.allow_only(con, [path, *(also or [])])
     try:
         con.execute(f"ATTACH {literal(path)} AS __scaffolder_src (READ_ONLY)")
     except duckdb.Error as exc:
@@ -244,7 +250,7 @@ def _duckdb(con: Any, text: str) -> dict[str, str]:
         "AND view_name = $2", [schema, name]).fetchone()[0]
     if not found:
         raise SourceError(f"{path}: has no table {schema}.{name}")
-    return _view(con, f"__scaffolder_src.{ident(schema)}.{ident(name)}", text)
+    return f"__scaffolder_src.{ident(schema)}.{ident(name)}"
 
 
 def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:

@@ -16,6 +16,12 @@ def _clean(text: str) -> str:
 
 
 def _head(run: RunInfo) -> str:
+    if run.watermark:  # a table: rows, not files
+        if run.mode == FULL:
+            return f"full run: read the whole table ({'; '.join(run.reasons)})"
+        if run.new_rows:
+            return f"incremental run: read {plural(run.new_rows, 'new row')} ({run.watermark})"
+        return f"incremental run: no new rows ({run.watermark}); results from STATE"
     if run.mode == FULL:
         return f"full run: read all {plural(run.files, 'file')} ({'; '.join(run.reasons)})"
     if run.read:

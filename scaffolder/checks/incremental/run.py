@@ -26,7 +26,7 @@ from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, plan
 from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
-from scaffolder.checks.incremental import snapshots
+from scaffolder.checks.incremental import snapshots, watermark
 from scaffolder.checks.incremental.files import FileDiff, compare
 from scaffolder.checks.incremental.partials import (
     ROWS,
@@ -54,7 +54,7 @@ from scaffolder.checks.run import (
     _schema_results,
     _score,
 )
-from scaffolder.checks.sources import RELATION, TYPED, _view, detect, file_reader
+from scaffolder.checks.sources import RELATION, TYPED, _view, attach_table, detect, file_reader
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
@@ -77,6 +77,8 @@ class RunInfo:
     every: dict[str, str] = field(default_factory=dict)  # incremental: check id -> why it read every file
     contract_changed: bool = False
     snapshot: str = ""  # a Delta/Iceberg source: the snapshot read, and the recorded one
+    watermark: str = ""  # a table: the rows read (`ts > 2024-03-01 12:00:00`)
+    new_rows: int | None = None  # a table, incremental: how many rows were past the watermark
 
     def to_json(self) -> dict[str, Any]:
         out = {"state": self.state, "mode": self.mode, "files": self.files, "read": self.read,
@@ -84,6 +86,8 @@ class RunInfo:
                "read_every_file": self.every}
         if self.snapshot:
             out["snapshot"] = self.snapshot
+        if self.watermark:
+            out["watermark"], out["new_rows"] = self.watermark, self.new_rows
         return out
 
 
@@ -131,6 +135,7 @@ class _Run:
         self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
         self.batches: dict[str, str] = {}  # part name -> its batch table
         self.snap: snapshots.Snapshot | None = None  # a Delta/Iceberg source's current snapshot
+        self.mark: watermark.Mark | None = None  # a table source's watermark
         self.recorded: dict[str, str] = {}  # what STATE's meta records beyond the common keys
         self.keep: list[Any] = []  # Arrow objects registered with the connection
 
@@ -184,9 +189,12 @@ class _Run:
         kind = self.kind = detect(self.source, source_format)
         if kind in snapshots.FORMATS:
             return self._snapshot_files(full)
+        if kind in watermark.FORMATS:
+            return self._watermark_rows(full)
         if kind not in FILE_FORMATS:
-            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source; "
-                             f"this is a {kind} source: run without --state")
+            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source, "
+                             "the files a Delta or Iceberg snapshot added, or a DuckDB table's rows past a "
+                             f"watermark; this is a {kind} source: run without --state")
         files = self.files = data_files(self.source)
         for f in files:
             check_text(f, kind)
@@ -215,6 +223,36 @@ class _Run:
         info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         self.recorded = {"snapshot": snap.id}
         return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _watermark_rows(self, full: bool) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """`_files` for a DuckDB table: the rows past the contract's watermark column
+        (checks.incremental.watermark); other rows at or below it make the run full."""
+        col = watermark.column(self.contract, self.source)
+        table = attach_table(self.con, self.source, also=state_paths(self.state_path))
+        st = self.st = State(self.con, self.state_path)
+        self.files = [self.source]
+        whole = {r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+        mark = self.mark = watermark.Mark.of(col, table, st.meta)
+        mark.check_type(self.source, whole)
+        info = RunInfo(self.state_path, FULL, 1)
+        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full)
+                        or mark.reasons(self.con, st.meta))
+        if not info.reasons and whole != (st.columns or {}):
+            info.reasons.append("the table's columns differ from the recorded ones: " + _differ(st.columns or {}, whole))
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
+        if info.reasons:
+            info.read = [self.source]
+            physical = self._open(self.files, RELATION)
+        else:
+            sql, params = mark.new_rows()
+            self.con.execute(f"CREATE TABLE {RELATION} AS {sql}", params)
+            info.new_rows = self.con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
+            info.read = [f"{self.source} where {mark.describe()}"] if info.new_rows else []
+            physical = whole
+        info.mode = FULL if info.reasons else INCREMENTAL
+        info.watermark = col if info.reasons else mark.describe()
+        self.recorded = mark.now(self.con)
+        return info, FileDiff(), physical
 
     def _read_new(self, info: RunInfo, files: list[str], new: list[str],
                   physical: dict[str, str]) -> dict[str, str]:
@@ -273,6 +311,8 @@ class _Run:
         return values
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:
+        if self.mark is not None:  # a table: every row
+            return _view(self.con, self.mark.table, self.source, name=name)
         if self.snap is not None:
             data = self.snap.arrow(files)
             self.keep.append(data)
