@@ -137,3 +137,14 @@ def test_cli_reports_the_rows_read(setup) -> None:
     assert run["mode"] == "incremental" and run["new_rows"] == 9 and run["watermark"] == "ts > 2024-03-01 21:00:00"
     text = subprocess.run(cli, cwd=ROOT, env=env, capture_output=True, text=True).stdout
     assert "incremental run: no new rows (ts > 2024-03-02 07:00:00); results from STATE" in text
+
+
+def test_another_watermark_column_makes_the_run_full(setup) -> None:
+    contract, table, state = setup
+    table.add(ORDERED[:10])
+    _step(contract, table, state)
+    contract.write_text(WATERMARKED.replace("watermark: ts", "watermark: day"))
+    table.add(ORDERED[10:])
+    run = _step(contract, table, state)
+    assert run.mode == "full" and run.reasons == ["the watermark column changed (ts recorded, day now)"]
+    assert _step(contract, table, state).watermark == "day > 2025-01-01"
