@@ -244,6 +244,7 @@ class _Run:
             info.read = [self.source]
             physical = self._open(self.files, RELATION)
         else:
+            self.say(f"reading the rows where {mark.describe()}")
             sql, params = mark.new_rows()
             self.con.execute(f"CREATE TABLE {RELATION} AS {sql}", params)
             info.new_rows = self.con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
