@@ -219,6 +219,12 @@ def _csv_reader(con: Any, listing: str, text_columns: list[str]) -> str:
 
 
 def _duckdb(con: Any, text: str) -> dict[str, str]:
+    return _view(con, attach_table(con, text), text)
+
+
+def attach_table(con: Any, text: str, also: list[str] | None = None) -> str:
+    """Attach the DuckDB file of `FILE.duckdb::schema.table` read-only; the table's SQL name.
+    The connection can then read only that file (and `also`)."""
     import duckdb
 
     path, _, table = text.rpartition("::")
@@ -231,7 +237,7 @@ def _duckdb(con: Any, text: str) -> dict[str, str]:
     if len(parts) > 2 or not all(parts):
         raise SourceError(f"{text}: name the table as schema.table or table")
     schema, name = parts if len(parts) == 2 else ("main", parts[0])
-    sandbox.allow_only(con, [path])
+    sandbox.allow_only(con, [path, *(also or [])])
     try:
         con.execute(f"ATTACH {literal(path)} AS __scaffolder_src (READ_ONLY)")
     except duckdb.Error as exc:
@@ -244,7 +250,7 @@ def _duckdb(con: Any, text: str) -> dict[str, str]:
         "AND view_name = $2", [schema, name]).fetchone()[0]
     if not found:
         raise SourceError(f"{path}: has no table {schema}.{name}")
-    return _view(con, f"__scaffolder_src.{ident(schema)}.{ident(name)}", text)
+    return f"__scaffolder_src.{ident(schema)}.{ident(name)}"
 
 
 def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
@@ -254,17 +260,36 @@ def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
 
 
 def _delta(text: str) -> Any:
+    try:
+        return delta_table(text).to_pyarrow_dataset()
+    except SourceError:
+        raise
+    except Exception as exc:  # deltalake raises its own error types
+        raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
+
+
+def delta_table(text: str) -> Any:
+    """The `deltalake.DeltaTable` of a Delta table folder (its latest version)."""
     DeltaTable = require("deltalake", "delta", "reading Delta tables").DeltaTable
     if not os.path.isdir(os.path.join(text, "_delta_log")):
         raise SourceError(f"{text}: not a Delta table (no _delta_log/ folder)")
     try:
-        return DeltaTable(text).to_pyarrow_dataset()
+        return DeltaTable(text)
     except Exception as exc:  # deltalake raises its own error types
         raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
 
 
 def _iceberg(text: str) -> Any:
-    """An Iceberg table: `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
+    try:
+        return iceberg_table(text).scan().to_arrow()
+    except SourceError:
+        raise
+    except Exception as exc:  # pyiceberg raises many types
+        raise SourceError(f"{text}: cannot be read as an Iceberg table: {first_line(exc)}") from exc
+
+
+def iceberg_table(text: str) -> Any:
+    """An Iceberg table (pyiceberg's): `CATALOG_URI::namespace.table` (a SQL catalog) or a table folder."""
     SqlCatalog = require("pyiceberg.catalog.sql", "iceberg", "reading Iceberg tables").SqlCatalog
     StaticTable = require("pyiceberg.table", "iceberg", "reading Iceberg tables").StaticTable
     try:
@@ -272,13 +297,11 @@ def _iceberg(text: str) -> Any:
             uri, _, name = text.rpartition("::")
             if uri.startswith("sqlite:///") and not os.path.isfile(uri.removeprefix("sqlite:///")):
                 raise SourceError(f"{uri.removeprefix('sqlite:///')}: no such catalog file")
-            table = SqlCatalog(_catalog_name(uri, name), uri=uri).load_table(name)
-        else:
-            metas = sorted(Path(text, "metadata").glob("*.metadata.json"), key=_metadata_order)
-            if not metas:
-                raise SourceError(f"{text}: no metadata/*.metadata.json: not an Iceberg table")
-            table = StaticTable.from_metadata(str(metas[-1]))
-        return table.scan().to_arrow()
+            return SqlCatalog(_catalog_name(uri, name), uri=uri).load_table(name)
+        metas = sorted(Path(text, "metadata").glob("*.metadata.json"), key=_metadata_order)
+        if not metas:
+            raise SourceError(f"{text}: no metadata/*.metadata.json: not an Iceberg table")
+        return StaticTable.from_metadata(str(metas[-1]))
     except SourceError:
         raise
     except Exception as exc:  # pyiceberg and SQLAlchemy raise many types

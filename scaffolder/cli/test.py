@@ -54,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     inc = p.add_argument_group("incremental checks (docs/incremental.md)")
     inc.add_argument("--state", metavar="STATE", default=None,
                      help="a DuckDB file recording what earlier runs saw: read only new files, report for "
-                     "the whole table (Parquet/CSV/JSON files, --engine duckdb; created if missing)")
+                     "the whole table (Parquet/CSV/JSON files, Delta/Iceberg snapshots, DuckDB tables past the contract's "
+                     "schema.watermark; --engine duckdb; created if missing)")
     inc.add_argument("--full", action="store_true",
                      help="with --state: read every file and rebuild STATE")
     add_dbt_options(p)

@@ -196,6 +196,7 @@ class Contract:
     compatibility: str | None = None
     tags: list[str] = field(default_factory=list)
     schema_type: str | None = None
+    watermark: str | None = None  # spec.schema.watermark: the column past which rows are new (--state)
     sla: Sla | None = None
     checks: list[QualityCheck] = field(default_factory=list)
     upstream: list[str] = field(default_factory=list)
@@ -304,6 +305,7 @@ def build(doc: Document) -> Contract:
         compatibility=meta.get("compatibility") if meta.get("compatibility") in MODES else None,
         tags=_strs(meta.get("tags")),
         schema_type=_str(schema.get("type")),
+        watermark=_str(schema.get("watermark")),
         sla=_sla(spec.get("sla")),
         checks=_checks(_map(spec.get("quality")).get("checks")),
         upstream=_strs(lineage.get("upstream")),

@@ -118,6 +118,7 @@ _MEANING = {
                            "        deprecated: {replaced_by: nothing}\n"),
     "invalid-rename": Example("        type: timestamp\n", "        type: timestamp\n        renamed_from: amount\n"),
     "invalid-sla": Example("freshness: 15m", "freshness: 15m\n    freshness_column: order_id"),
+    "invalid-watermark": Example("    type: parquet\n", "    type: parquet\n    watermark: amount\n"),
     "invalid-check": Example("assertion: expect_column_values_to_be_between", "assertion: expect_nothing"),
 }
 

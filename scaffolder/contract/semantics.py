@@ -350,6 +350,22 @@ def _sla(c: Contract) -> Iterator[Problem]:
                           ("spec", "sla", "freshness"), key=True)
 
 
+WATERMARK_TYPES = ("timestamp", "timestamp_tz", "date", "int", "long")
+
+
+@rule("invalid-watermark", "schema.watermark names a timestamp, date or integer field")
+def _watermark(c: Contract) -> Iterator[Problem]:
+    col = _raw(c, ("spec", "schema", "watermark"))
+    if not isinstance(col, str):
+        return
+    f = c.field(col)
+    if f is None:
+        yield Problem(f"watermark {col!r} is not a field{_did_you_mean(col, c)}", ("spec", "schema", "watermark"))
+    elif f.type is not None and f.type.name not in WATERMARK_TYPES:
+        yield Problem(f"watermark {col!r} is {f.type}; a watermark is a timestamp, date or integer (int, long) "
+                      "field that grows with every new row", ("spec", "schema", "watermark"))
+
+
 def _did_you_mean(name: str, c: Contract) -> str:
     hint = difflib.get_close_matches(name, [f.name for f in c.fields], n=1, cutoff=0.6)
     return f"; did you mean {hint[0]!r}?" if hint else ""

@@ -166,6 +166,8 @@ def _object(data: dict[str, Any]) -> dict[str, Any]:
     custom = []
     if "lineage" in spec:
         custom.append(_custom("lineage", spec["lineage"]))
+    if "watermark" in schema:
+        custom.append(_custom("watermark", schema["watermark"]))
     custom += _ext(schema) + _ext(spec, "spec.") + _ext(meta, "metadata.")
     if custom:
         obj["customProperties"] = custom
@@ -453,6 +455,8 @@ def _read(doc: dict[str, Any], base: str, index: int | None, obj: dict[str, Any]
         obj_custom = _customs(obj.get("customProperties"))
         if "lineage" in obj_custom:
             spec["lineage"] = obj_custom["lineage"]
+        if "watermark" in obj_custom:
+            schema["watermark"] = obj_custom["watermark"]
         for k, v in obj_custom.items():
             if k.startswith("x-"):
                 schema[k] = v

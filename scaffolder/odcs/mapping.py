@@ -161,6 +161,8 @@ CONTRACT = [
     ContractRow("spec.owner", "team", "team.name, or the member whose role says owner "
                 "(v3.0 team list too)"),
     ContractRow("spec.schema.type", "schema[].physicalType"),
+    ContractRow("spec.schema.watermark", "schema[].customProperties datamesh.watermark",
+                "the column `test --state` reads a table past"),
     ContractRow("spec.schema.fields", "schema[].properties"),
     ContractRow("field.type", "logicalType + logicalTypeOptions, physicalType", "see the type table"),
     ContractRow("field.description", "description"),

@@ -214,3 +214,15 @@ def test_no_edit_writes_back_exactly() -> None:
     for src in ODCS_FIXTURES:
         _, back = _edited(src.name, lambda t: None)
         assert missing(load_file(src).data, to_odcs(back)) == [], src.name
+
+
+def test_the_watermark_travels_as_a_custom_property() -> None:
+    """`spec.schema.watermark` (no ODCS field) is the schema object's `datamesh.watermark` and comes back."""
+    from tests.odcs.helpers import FIXTURES
+
+    ours = load_file(FIXTURES / "everything.datamesh.yaml").data
+    odcs = to_odcs(ours)
+    [obj] = odcs["schema"]
+    assert {"property": "datamesh.watermark", "value": "day"} in obj["customProperties"]
+    back = from_odcs(odcs)
+    assert (back if isinstance(back, dict) else back[0])["spec"]["schema"]["watermark"] == "day"

@@ -16,6 +16,12 @@ def _clean(text: str) -> str:
 
 
 def _head(run: RunInfo) -> str:
+    if run.watermark:  # a table: rows, not files
+        if run.mode == FULL:
+            return f"full run: read the whole table ({'; '.join(run.reasons)})"
+        if run.new_rows:
+            return f"incremental run: read {plural(run.new_rows, 'new row')} ({run.watermark})"
+        return f"incremental run: no new rows ({run.watermark}); results from STATE"
     if run.mode == FULL:
         return f"full run: read all {plural(run.files, 'file')} ({'; '.join(run.reasons)})"
     if run.read:
@@ -31,6 +37,7 @@ def text(report: IncrementalReport, verbose: bool = False) -> str:
     lines = [_head(run), *([CHANGED] if run.contract_changed else [])]
     lines += [f"  read every file for {cid}: {why}" for cid, why in run.every.items()]
     lines += [f"  read {f}" for f in run.read] if run.mode != FULL else []
+    lines += [f"snapshot: {run.snapshot}"] if run.snapshot else []
     lines.append(f"state: {run.state}")
     return out + "\n" + "\n".join(_clean(line) for line in lines)
 
@@ -43,4 +50,5 @@ def markdown(report: IncrementalReport) -> str:
     lines = [cell(_head(run)), *([f"- {cell(CHANGED)}"] if run.contract_changed else [])]
     lines += [f"- read every file for {code(cid)}: {cell(why)}" for cid, why in run.every.items()]
     lines += [f"- read {code(f)}" for f in run.read] if run.mode != FULL else []
+    lines += [f"- snapshot: {cell(run.snapshot)}"] if run.snapshot else []
     return out + "\n\n" + "\n".join(_clean(line) for line in lines)

@@ -26,6 +26,7 @@ from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, plan
 from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
+from scaffolder.checks.incremental import snapshots, watermark
 from scaffolder.checks.incremental.files import FileDiff, compare
 from scaffolder.checks.incremental.partials import (
     ROWS,
@@ -53,7 +54,7 @@ from scaffolder.checks.run import (
     _schema_results,
     _score,
 )
-from scaffolder.checks.sources import RELATION, TYPED, _view, detect, file_reader
+from scaffolder.checks.sources import RELATION, TYPED, _view, attach_table, detect, file_reader
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
@@ -75,11 +76,19 @@ class RunInfo:
     reasons: list[str] = field(default_factory=list)  # why the run is full
     every: dict[str, str] = field(default_factory=dict)  # incremental: check id -> why it read every file
     contract_changed: bool = False
+    snapshot: str = ""  # a Delta/Iceberg source: the snapshot read, and the recorded one
+    watermark: str = ""  # a table: the rows read (`ts > 2024-03-01 12:00:00`)
+    new_rows: int | None = None  # a table, incremental: how many rows were past the watermark
 
     def to_json(self) -> dict[str, Any]:
-        return {"state": self.state, "mode": self.mode, "files": self.files, "read": self.read,
-                "reasons": self.reasons, "contract_changed": self.contract_changed,
-                "read_every_file": self.every}
+        out = {"state": self.state, "mode": self.mode, "files": self.files, "read": self.read,
+               "reasons": self.reasons, "contract_changed": self.contract_changed,
+               "read_every_file": self.every}
+        if self.snapshot:
+            out["snapshot"] = self.snapshot
+        if self.watermark:
+            out["watermark"], out["new_rows"] = self.watermark, self.new_rows
+        return out
 
 
 @dataclass
@@ -125,6 +134,10 @@ class _Run:
         self.state_path = state
         self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
         self.batches: dict[str, str] = {}  # part name -> its batch table
+        self.snap: snapshots.Snapshot | None = None  # a Delta/Iceberg source's current snapshot
+        self.mark: watermark.Mark | None = None  # a table source's watermark
+        self.recorded: dict[str, str] = {}  # what STATE's meta records beyond the common keys
+        self.keep: list[Any] = []  # Arrow objects registered with the connection
 
     def run(self, *, full: bool, now: dt.datetime | None, samples: int,
             source_format: str | None) -> IncrementalReport:
@@ -151,7 +164,7 @@ class _Run:
                 if p.name in self.errors:
                     _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
         meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
-                "format": self.kind, "columns": json.dumps(physical)}
+                "format": self.kind, "columns": json.dumps(physical), **self.recorded}
         scored = self._store(parts, meta, diff, [c for c in live if c.error is None and c not in every],
                              fresh=info.mode == FULL)
         report.rows = int(scored.pop(("", "rows")) or 0)
@@ -174,10 +187,14 @@ class _Run:
         """SOURCE's files against STATE's record: full or incremental, the files to read (opened as
         `RELATION`), and the columns."""
         kind = self.kind = detect(self.source, source_format)
+        if kind in snapshots.FORMATS:
+            return self._snapshot_files(full)
+        if kind in watermark.FORMATS:
+            return self._watermark_rows(full)
         if kind not in FILE_FORMATS:
-            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source; "
-                             f"this is a {kind} source (Delta/Iceberg snapshots and watermark columns are not "
-                             "supported yet): run without --state")
+            raise UsageError(f"{self.source}: --state reads the new files of a Parquet, CSV or JSON source, "
+                             "the files a Delta or Iceberg snapshot added, or a DuckDB table's rows past a "
+                             f"watermark; this is a {kind} source: run without --state")
         files = self.files = data_files(self.source)
         for f in files:
             check_text(f, kind)
@@ -188,9 +205,62 @@ class _Run:
         info = RunInfo(self.state_path, FULL, len(files))
         info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full)
         info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
-        physical = st.columns or {}
-        info.read = files if info.reasons else diff.new
-        if info.read:
+        return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _snapshot_files(self, full: bool) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """`_files` for a Delta or Iceberg table: the data files its current snapshot added since the
+        recorded one (checks.incremental.snapshots); a removed or re-deleted file makes the run full."""
+        snap = self.snap = snapshots.current(self.source, self.kind)
+        sandbox.allow_only(self.con, state_paths(self.state_path))  # the data comes through Arrow
+        st = self.st = State(self.con, self.state_path)
+        diff = snapshots.compare(snap, st.files)
+        files = self.files = list(snap.files)
+        info = RunInfo(self.state_path, FULL, len(files))
+        recorded = st.meta.get("snapshot")
+        info.snapshot = snap.label + (f" (recorded: {recorded})" if recorded and recorded != snap.id else "")
+        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full)
+                        or snapshots.reasons(snap, diff, recorded))
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
+        self.recorded = {"snapshot": snap.id}
+        return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _watermark_rows(self, full: bool) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """`_files` for a DuckDB table: the rows past the contract's watermark column
+        (checks.incremental.watermark); other rows at or below it make the run full."""
+        col = watermark.column(self.contract, self.source)
+        table = attach_table(self.con, self.source, also=state_paths(self.state_path))
+        st = self.st = State(self.con, self.state_path)
+        self.files = [self.source]
+        whole = {r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+        mark = self.mark = watermark.Mark.of(col, table, st.meta)
+        mark.check_type(self.source, whole)
+        info = RunInfo(self.state_path, FULL, 1)
+        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full)
+                        or mark.reasons(self.con, st.meta))
+        if not info.reasons and whole != (st.columns or {}):
+            info.reasons.append("the table's columns differ from the recorded ones: " + _differ(st.columns or {}, whole))
+        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
+        if info.reasons:
+            info.read = [self.source]
+            physical = self._open(self.files, RELATION)
+        else:
+            self.say(f"reading the rows where {mark.describe()}")
+            sql, params = mark.new_rows()
+            self.con.execute(f"CREATE TABLE {RELATION} AS {sql}", params)
+            info.new_rows = self.con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
+            info.read = [f"{self.source} where {mark.describe()}"] if info.new_rows else []
+            physical = whole
+        info.mode = FULL if info.reasons else INCREMENTAL
+        info.watermark = col if info.reasons else mark.describe()
+        self.recorded = mark.now(self.con)
+        return info, FileDiff(), physical
+
+    def _read_new(self, info: RunInfo, files: list[str], new: list[str],
+                  physical: dict[str, str]) -> dict[str, str]:
+        """Open the files to read as `RELATION` (every file on a full run, or when the new files' columns
+        differ from the recorded ones); set the run's mode; the columns."""
+        info.read = files if info.reasons else new
+        if info.read or info.reasons:  # a full run opens even a table without files (no rows)
             self.say(f"reading {plural(len(info.read), 'file')}")
             columns = self._open(info.read, RELATION)
             if not info.reasons and columns != physical:
@@ -200,7 +270,7 @@ class _Run:
                 columns = self._open(files, RELATION)
             physical = columns
         info.mode = FULL if info.reasons else INCREMENTAL
-        return info, diff, physical
+        return physical
 
     def _read_parts(self, info: RunInfo, parts: list[Part], needs: dict[str, list[Part]], every: list[Check],
                     results: dict[str, Any]) -> dict[tuple[str, str], Any]:
@@ -218,7 +288,7 @@ class _Run:
             self.say(f"reading every file for {plural(len(info.every), 'check')}")
             whole = EVERY
             self._open(self.files, EVERY)
-        self._read([p for p in parts if p.name in known], RELATION if info.read else None, grows=True)
+        self._read([p for p in parts if p.name in known], RELATION if info.read or info.mode == FULL else None, grows=True)
         self._read([p for p in parts if p.name not in known], whole, grows=False)
         if not every:
             return {}
@@ -242,6 +312,13 @@ class _Run:
         return values
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:
+        if self.mark is not None:  # a table: every row
+            return _view(self.con, self.mark.table, self.source, name=name)
+        if self.snap is not None:
+            data = self.snap.arrow(files)
+            self.keep.append(data)
+            self.con.register(f"{name}_arrow", data)
+            return _view(self.con, f"{name}_arrow", self.source, name=name)
         strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
         return _view(self.con, file_reader(self.con, self.kind, files, strings), self.source,
                      materialise=self.kind != "parquet", name=name)

@@ -30,3 +30,12 @@ def results(report: Any) -> dict[str, Any]:
         c.pop("via", None)
         c.pop("samples", None)
     return out
+
+
+def arrow(rows: list[tuple[Any, ...]]) -> Any:
+    """`rows` (tuples in COLUMNS order) as a pyarrow Table with the test table's types."""
+    cols = ", ".join(f'"{c}" {t}' for c, t in zip(COLUMNS, SQL_TYPES, strict=True))
+    _con.execute(f"CREATE OR REPLACE TABLE w ({cols})")
+    if rows:
+        _con.executemany(f"INSERT INTO w VALUES ({', '.join('?' for _ in COLUMNS)})", rows)
+    return _con.sql("SELECT * FROM w").to_arrow_table()

@@ -28,3 +28,17 @@ def test_a_full_run_says_why_and_lists_no_files() -> None:
     assert "full run: read all 2 files (1 file deleted since the last run: /d/c.parquet)" in out
     assert "d/a.parquet" not in out.split("full run:")[1]
     assert "incremental" not in markdown(_report(run)).split("Data checks")[1]
+
+
+def test_a_table_run_counts_rows_and_a_snapshot_run_names_the_snapshot() -> None:
+    rows = RunInfo("s.duckdb", "incremental", 1, read=["w.duckdb::marts.orders where ts > 2024-03-01 21:00:00"],
+                   watermark="ts > 2024-03-01 21:00:00", new_rows=9)
+    assert "incremental run: read 9 new rows (ts > 2024-03-01 21:00:00)" in text(_report(rows))
+    none = RunInfo("s.duckdb", "incremental", 1, watermark="ts > 2024-03-01 21:00:00", new_rows=0)
+    assert "incremental run: no new rows (ts > 2024-03-01 21:00:00); results from STATE" in markdown(_report(none))
+    full = RunInfo("s.duckdb", "full", 1, read=["w.duckdb::marts.orders"], watermark="ts", reasons=["--full was given"])
+    assert "full run: read the whole table (--full was given)" in text(_report(full))
+    snap = RunInfo("s.duckdb", "incremental", 4, read=["/t/p=x/a.parquet"], snapshot="version 4 (recorded: 3)")
+    out = text(_report(snap))
+    assert "incremental run: read 1 new file of 4" in out and "snapshot: version 4 (recorded: 3)" in out
+    assert "- snapshot: version 4 (recorded: 3)" in markdown(_report(snap))

@@ -194,7 +194,7 @@ def test_cli_reports_how_it_read(table) -> None:
 
 @pytest.mark.parametrize("extra, message", [
     (["--engine", "spark"], "--state works with --engine duckdb only"),
-    (["--source-format", "delta"], "--state reads the new files of a Parquet, CSV or JSON source"),
+    (["--source-format", "duckdb"], "names none: add `watermark: <field>` under spec.schema"),
 ])
 def test_cli_usage_errors(table, extra: list[str], message: str) -> None:
     contract, source, state = table
