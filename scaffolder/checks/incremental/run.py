@@ -252,7 +252,7 @@ class _Run:
             physical = whole
         info.mode = FULL if info.reasons else INCREMENTAL
         info.watermark = col if info.reasons else mark.describe()
-        self.recorded = mark.now(self.con)
+        self.recorded = mark.now(self.con, None if info.reasons else RELATION)
         return info, FileDiff(), physical
 
     def _read_new(self, info: RunInfo, files: list[str], new: list[str],

@@ -91,10 +91,18 @@ class Mark:
         return [f"{plural(old, 'row')} {at} or without a watermark, {self.recorded_rows} recorded: rows were deleted, "
                 "or arrived late (below the watermark) or without one"]
 
-    def now(self, con: Any) -> dict[str, str]:
-        """What STATE records for the next run: the largest value and the table's row count."""
+    def now(self, con: Any, new: str | None = None) -> dict[str, str]:
+        """What STATE records for the next run: the largest value and the table's row count.
+
+        A full run reads them from the table; an incremental one from `new` (the rows it read past
+        the recorded maximum) and the record: every other row was counted by `reasons`, so the
+        table is not scanned a second time.
+        """
         top, rows = con.execute(f"SELECT CAST(max({ident(self.column)}) AS VARCHAR), count(*) "
-                                f"FROM {self.table}").fetchone()
+                                f"FROM {new or self.table}").fetchone()
+        if new is not None and self.recorded_rows is not None:
+            rows += self.recorded_rows
+            top = top if top is not None else self.recorded_max
         return {COLUMN: self.column, MAX: top if top is not None else "", ROWS: str(rows)}
 
     def describe(self) -> str:
