@@ -49,6 +49,7 @@ from scaffolder.checks.run import (
     _extra_columns,
     _freshness,
     _main,
+    _queries,
     _result,
     _samples,
     _schema_results,
@@ -145,20 +146,18 @@ class _Run:
         info, diff, physical = self._files(full, source_format)
         contract = self.contract
         checks = plan(contract)
-        if any(c.counting is Counting.QUERY for c in checks):
-            raise UsageError(f"{contract.path}: an ODCS `sql` rule's query reads the whole table and "
-                             "cannot be combined from new files: run it without --state")
         _bind_columns(checks, contract, physical)
         self.eng.prepare(checks)
         report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)
         report.warnings = _extra_columns(contract, physical)
         results = {c.id: _result(c, contract) for c in checks}
         _schema_results(checks, results, contract, physical, typed=self.kind in TYPED)
-        live = [c for c in checks if c.error is None and c.counting is not Counting.COLUMNS]
+        live = [c for c in checks if c.error is None and c.counting not in (Counting.COLUMNS, Counting.QUERY)]
+        queries = [c for c in checks if c.counting is Counting.QUERY]  # ODCS `sql` rules: the whole table
         needs = {c.id: parts_of(c) for c in live}
         parts = list(dict.fromkeys([ROWS, *(p for c in live for p in needs[c.id])]))
         every = [c for c in live if combine_of(c) is Combine.FULL]
-        values = self._read_parts(info, parts, needs, every, results)
+        values = self._read_parts(info, parts, needs, every, results, queries)
         for c in live:
             for p in needs[c.id]:
                 if p.name in self.errors:
@@ -171,7 +170,7 @@ class _Run:
         values.update(scored)
         for c in checks:
             r = results[c.id]
-            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and c.error is None:
+            if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS, Counting.QUERY) and c.error is None:
                 _score(c, r, values)
             elif c.counting is Counting.FRESHNESS:
                 _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
@@ -273,9 +272,10 @@ class _Run:
         return physical
 
     def _read_parts(self, info: RunInfo, parts: list[Part], needs: dict[str, list[Part]], every: list[Check],
-                    results: dict[str, Any]) -> dict[tuple[str, str], Any]:
+                    results: dict[str, Any], queries: list[Check]) -> dict[tuple[str, str], Any]:
         """Read what each part needs: STATE's parts from the new files, the others (and the checks
-        that cannot combine, whose values this returns) from every file."""
+        that cannot combine, whose values this returns) from every file; run the `sql` rules'
+        queries over every file (each is scored by checks.run._queries, as on a full run)."""
         known = set() if info.mode == FULL else self.st.partials
         if info.mode == INCREMENTAL:
             for cid, wanted in needs.items():
@@ -283,16 +283,20 @@ class _Run:
                     info.every[cid] = f"{results[cid].assertion} cannot be combined from partials"
                 elif any(p.name not in known for p in wanted):
                     info.every[cid] = "new or changed check: not recorded in STATE"
+            for c in queries:
+                if c.error is None:
+                    info.every[c.id] = "an ODCS sql rule's query reads the whole table"
         whole = RELATION
-        if info.mode == INCREMENTAL and (every or any(p.name not in known for p in parts)):
+        if info.mode == INCREMENTAL and (every or info.every or any(p.name not in known for p in parts)):
             self.say(f"reading every file for {plural(len(info.every), 'check')}")
             whole = EVERY
             self._open(self.files, EVERY)
         self._read([p for p in parts if p.name in known], RELATION if info.read or info.mode == FULL else None, grows=True)
         self._read([p for p in parts if p.name not in known], whole, grows=False)
+        self.eng.relation = whole
+        _queries(self.eng, queries, results)
         if not every:
             return {}
-        self.eng.relation = whole
         return _main(self.eng, every, None, results)[0]
 
     def _store(self, parts: list[Part], meta: dict[str, str], diff: FileDiff, scored: list[Check], *,

@@ -261,11 +261,20 @@ def test_a_state_in_use_is_a_usage_error(table) -> None:
         holder.wait()
 
 
-def test_a_sql_rule_is_refused_with_state(table) -> None:
+def test_a_sql_rule_runs_over_every_file_with_state(table) -> None:
+    """An ODCS `sql` rule's query reads the whole table: every run gives it every file, and says so."""
     contract, source, state = table
     contract.write_text(contract.read_text() + "      - {name: negative, assertion: expect_sql_query_result, "
-                        "value: {query: 'SELECT count(*) FROM {object} WHERE qty < 0', mustBe: 0}}\n")
-    run = _cli(str(contract), "--data", source, "--state", state)
-    assert run.returncode == 2, run.stdout + run.stderr
-    assert "cannot be combined from new files: run it without --state" in run.stderr
-    assert _cli(str(contract), "--data", source).returncode in (0, 1)  # valid without --state
+                        "value: {query: 'SELECT count(*) FROM {object} WHERE qty < 0', mustBe: 0}}\n"
+                        "      - {name: few, assertion: expect_sql_query_result, "
+                        "value: {query: 'SELECT count(*) FROM {object}', mustBeLessThan: 12}}\n")
+    for rows_ in (rows()[:10], rows()[10:15], rows()[15:]):
+        write(Path(source).parent / f"{len(rows_)}-{rows_[0][0]}.parquet", rows_)
+        report = run_incremental(contract, source, state, now=NOW_TS)
+        same_as_full(report, contract, source)
+        few = next(c for c in report.checks if c.id.endswith("few"))
+        assert few.observed == report.rows > len(rows_)  # every file, not only the new one
+        assert report.run is not None and report.run.mode == "incremental"
+        assert report.run.every[few.id] == "an ODCS sql rule's query reads the whole table"
+    run = _cli(str(contract), "--data", source, "--state", state, "--format", "json")
+    assert run.returncode in (0, 1), run.stdout + run.stderr
