@@ -8,13 +8,18 @@ _CELL = str.maketrans({"&": "&amp;", "<": "&lt;", "\\": "\\\\", "|": "\\|", "`":
                        "[": "\\[", "]": "\\]", "\n": " ", "\r": ""})
 
 
+_MENTION = re.compile(r"(?<![0-9A-Za-z_.+-])@(?=[0-9A-Za-z])")
+
+
 def cell(text: object) -> str:
     """Plain text safe in a Markdown table cell or line (a PR comment shows contract values).
 
     One line; `<` and `&` as entities (no HTML tag such as `</td><img ...>` opens); the characters that end a
-    cell, open a code span or make a link (`|`, backtick, `[`, `]`) escaped.
+    cell, open a code span or make a link (`|`, backtick, `[`, `]`) escaped; a `@name` that GitHub would turn
+    into a mention (a notification to that person or team) gets a zero-width space after its `@`, as
+    Renovate and Dependabot write them. An e-mail address (`team@company.io`) is no mention and stays.
     """
-    return str(text).translate(_CELL)
+    return _MENTION.sub("@&#8203;", str(text).translate(_CELL))
 
 
 def code(text: object) -> str:

@@ -50,6 +50,15 @@ def test_any_value_stays_text(value: str) -> None:
     assert len(cells(html)) == 2
 
 
+def test_a_mention_in_a_value_notifies_nobody() -> None:
+    """`@team` in a contract value would ping that team from every PR comment that shows it."""
+    value = "ask @acme/platform or @bob (mail team-orders@company.io), not@this"
+    text = unescape(cells(MD.render(f"| h |\n|---|\n| {cell(value)} |\n"))[0])
+    assert re.findall(r"(?<![\w.+-])@[A-Za-z0-9]", text) == []  # GitHub links no @name here
+    assert text.replace("\u200b", "") == value  # what a reader sees is the value
+    assert "team-orders@company.io" in text and "not@this" in text
+
+
 def test_a_field_named_like_html_reaches_the_pr_report_as_text(tmp_path: Path) -> None:
     name = "</td><img src=x onerror=alert(1)>"
     text = SEED.read_text()
