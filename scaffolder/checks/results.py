@@ -200,5 +200,5 @@ def render_markdown(report: CheckReport) -> str:
         sample = f" — samples: {', '.join(_md(repr(plain(s))) for s in c.samples)}" if c.samples else ""
         lines.append(f"- {_code(c.id)} (line {c.location.line}): {_md(c.error or c.message)}{sample}")
     for w in report.warnings:
-        lines.append(f"- warning: {_md(w.message)}")
+        lines.append(f"- {w.severity.value}: {_md(w.message)}")
     return "\n".join(lines)

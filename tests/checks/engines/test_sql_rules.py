@@ -167,6 +167,8 @@ def test_cli_reports_sql_rules_located_and_lists_what_it_does_not_run(tmp_path: 
     assert [w["rule"] for w in report["warnings"]] == [NOT_RUN, NOT_RUN]
     assert {c["id"]: c["passed"] for c in report["checks"] if c["assertion"] == "expect_sql_query_result"} == {
         "negatives": True, "few": False, "some": True, "twice": False, "top": False, "prefixed": True}
+    md = run_cli("test", str(contract), "--data", str(data), "--format", "markdown").out
+    assert "- info: ODCS custom quality rule is not run" in md and "- warning: ODCS" not in md  # its own level
 
 
 def test_explain_and_diff_read_query_checks(tmp_path: Path) -> None:
