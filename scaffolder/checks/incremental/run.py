@@ -24,6 +24,7 @@ from typing import Any
 from scaffolder.checks import sandbox
 from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, plan
+from scaffolder.checks.engines.base import Engine
 from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
 from scaffolder.checks.incremental.files import FileDiff, compare
@@ -97,16 +98,23 @@ class IncrementalReport(CheckReport):
 
 def run_incremental(contract: Contract | str | Path, source: str, state: str, *, full: bool = False,
                     now: dt.datetime | None = None, samples: int = 0, source_format: str | None = None,
-                    progress: Progress | None = None) -> IncrementalReport:
+                    progress: Progress | None = None, engine: str | Engine = "duckdb",
+                    engine_options: dict[str, Any] | None = None) -> IncrementalReport:
     """Check `source` against `contract`, reading only the files `state` has not seen.
 
     The results equal `run_checks(contract, source)`'s (tests/checks/incremental prove it).
+    `engine`: "duckdb", or "spark" / an open SparkEngine (checks.incremental.spark), as in run_checks.
     Raises ContractError / SourceError / StateError (UsageErrors) like run_checks.
     """
     if not isinstance(contract, Contract):
         from scaffolder.contract.validate import load_contract
 
         contract = load_contract(contract)
+    if engine != "duckdb":
+        from scaffolder.checks.incremental.spark import run_spark
+
+        return run_spark(contract, source, state, engine, engine_options or {}, progress or (lambda _m: None),
+                         full=full, now=now, samples=samples, source_format=source_format)
     eng = DuckDBEngine()
     try:
         return _Run(eng, contract, source, state, progress or (lambda _m: None)).run(
@@ -120,9 +128,12 @@ def contract_hash(contract: Contract) -> str:
 
 
 class _Run:
-    def __init__(self, eng: DuckDBEngine, contract: Contract, source: str, state: str, say: Progress):
-        self.eng, self.con, self.contract, self.source, self.say = eng, eng.con, contract, source, say
+    def __init__(self, eng: Any, contract: Contract, source: str, state: str, say: Progress, con: Any = None):
+        """`eng` reads the data; STATE is attached to `con` (default: the DuckDB engine's own connection)."""
+        self.eng, self.contract, self.source, self.say = eng, contract, source, say
+        self.con = eng.con if con is None else con
         self.state_path = state
+        self.engine_meta: dict[str, str] = {}  # another engine's STATE records its name: checks.incremental.spark
         self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
         self.batches: dict[str, str] = {}  # part name -> its batch table
 
@@ -135,7 +146,7 @@ class _Run:
         if any(c.counting is Counting.QUERY for c in checks):
             raise UsageError(f"{contract.path}: an ODCS `sql` rule's query reads the whole table and "
                              "cannot be combined from new files: run it without --state")
-        _bind_columns(checks, contract, physical)
+        _bind_columns(checks, contract, physical, self.eng.dialect)
         self.eng.prepare(checks)
         report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)
         report.warnings = _extra_columns(contract, physical)
@@ -151,7 +162,7 @@ class _Run:
                 if p.name in self.errors:
                     _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
         meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
-                "format": self.kind, "columns": json.dumps(physical)}
+                "format": self.kind, "columns": json.dumps(physical), **self.engine_meta}
         scored = self._store(parts, meta, diff, [c for c in live if c.error is None and c not in every],
                              fresh=info.mode == FULL)
         report.rows = int(scored.pop(("", "rows")) or 0)
@@ -186,7 +197,8 @@ class _Run:
         st = self.st = State(self.con, self.state_path)
         diff = compare(files, st.files, started_ns)
         info = RunInfo(self.state_path, FULL, len(files))
-        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full)
+        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full,
+                                     self.engine_meta.get("engine", "duckdb"))
         info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         physical = st.columns or {}
         info.read = files if info.reasons else diff.new
@@ -289,15 +301,19 @@ class _Run:
             batch = self.batches.get(part.name)
             if batch is None:
                 continue
-            exists = part.name in st.partials
-            hits = f"{batch}_hits" if exists and part.kind == "keys" else None
-            if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
-                sqls = [f"INSERT INTO {st.table(part.name)} SELECT * FROM {batch}"]  # no key seen before
-            else:
-                sqls = grow_sql(part, st.table(part.name), batch, exists, hits)
-            for sql in sqls:
-                self.con.execute(sql)
+            self._grow_part(part, batch, part.name in st.partials)
             st.partials.add(part.name)
+
+    def _grow_part(self, part: Part, batch: str, exists: bool) -> None:
+        """Add the batch table `batch` to the part's table in STATE (creating it unless it `exists`)."""
+        table = self.st.table(part.name)
+        hits = f"{batch}_hits" if exists and part.kind == "keys" else None
+        if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
+            sqls = [f"INSERT INTO {table} SELECT * FROM {batch}"]  # no key seen before
+        else:
+            sqls = grow_sql(part, table, batch, exists, hits)
+        for sql in sqls:
+            self.con.execute(sql)
 
     def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
         """Every check's whole-table values (and the row count) in one statement: each check's
@@ -331,12 +347,14 @@ class _Run:
                 r.samples = _samples(self.eng, c, r, self.contract, n)
 
 
-def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool) -> list[str]:
+def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool, engine: str) -> list[str]:
     """Why this run must read every file for every check (none: it can be incremental)."""
     if full:
         return ["--full was given"]
     if not st.meta:
         return ["STATE has no record yet (the first run)"]
+    if st.meta.get("engine", "duckdb") != engine:  # a DuckDB STATE records no engine
+        return [f"STATE was recorded by --engine {st.meta.get('engine', 'duckdb')}"]
     if st.meta.get("source") != source or st.meta.get("format") != kind:
         return [f"STATE was recorded for another source ({st.meta.get('source')}, {st.meta.get('format')})"]
     reasons = []
