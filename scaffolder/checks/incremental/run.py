@@ -170,7 +170,7 @@ class _Run:
         for c in checks:
             r = results[c.id]
             if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS) and c.error is None:
-                _score(c, r, values)
+                _score(c, r, values, self.eng.dialect)
             elif c.counting is Counting.FRESHNESS:
                 _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
         if samples > 0:
