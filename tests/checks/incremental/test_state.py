@@ -193,7 +193,7 @@ def test_cli_reports_how_it_read(table) -> None:
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--engine", "spark"], "--state works with --engine duckdb only"),
+    (["--engine", "dbt"], "--state works with --engine duckdb or spark, not --engine dbt"),
     (["--source-format", "delta"], "--state reads the new files of a Parquet, CSV or JSON source"),
 ])
 def test_cli_usage_errors(table, extra: list[str], message: str) -> None:
