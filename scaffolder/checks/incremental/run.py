@@ -24,7 +24,6 @@ from typing import Any
 from scaffolder.checks import sandbox
 from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, plan
-from scaffolder.checks.engines.base import Engine
 from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
 from scaffolder.checks.incremental.files import FileDiff, compare
@@ -98,29 +97,27 @@ class IncrementalReport(CheckReport):
 
 def run_incremental(contract: Contract | str | Path, source: str, state: str, *, full: bool = False,
                     now: dt.datetime | None = None, samples: int = 0, source_format: str | None = None,
-                    progress: Progress | None = None, engine: str | Engine = "duckdb",
-                    engine_options: dict[str, Any] | None = None) -> IncrementalReport:
+                    progress: Progress | None = None) -> IncrementalReport:
     """Check `source` against `contract`, reading only the files `state` has not seen.
 
     The results equal `run_checks(contract, source)`'s (tests/checks/incremental prove it).
-    `engine`: "duckdb", or "spark" / an open SparkEngine (checks.incremental.spark), as in run_checks.
     Raises ContractError / SourceError / StateError (UsageErrors) like run_checks.
     """
-    if not isinstance(contract, Contract):
-        from scaffolder.contract.validate import load_contract
-
-        contract = load_contract(contract)
-    if engine != "duckdb":
-        from scaffolder.checks.incremental.spark import run_spark
-
-        return run_spark(contract, source, state, engine, engine_options or {}, progress or (lambda _m: None),
-                         full=full, now=now, samples=samples, source_format=source_format)
+    contract = loaded(contract)
     eng = DuckDBEngine()
     try:
         return _Run(eng, contract, source, state, progress or (lambda _m: None)).run(
             full=full, now=now, samples=samples, source_format=source_format)
     finally:
         eng.close()
+
+
+def loaded(contract: Contract | str | Path) -> Contract:
+    if isinstance(contract, Contract):
+        return contract
+    from scaffolder.contract.validate import load_contract
+
+    return load_contract(contract)
 
 
 def contract_hash(contract: Contract) -> str:
