@@ -94,6 +94,7 @@ class _SparkRun(_Run):
         self.engine_meta = {"engine": "spark"}
         self.spark = eng.spark
         self.segments: dict[str, tuple[str, int, int]] = {}  # key part -> (new segment, its keys, duplicates added)
+        self.compacted: set[str] = set()  # key parts whose new segment replaces every listed one
 
     # -- reading
 
@@ -172,6 +173,10 @@ class _SparkRun(_Run):
         segment = spark_keys.write(self.spark, batch_sql(part, relation, params), params.bound,  # type: ignore[arg-type]
                                    self.state_path, part.name)
         keys, failed = spark_keys.added(self.spark, len(part.key), self.state_path, part.name, segment, old)
+        if len(old) + 1 > spark_keys.MAX_SEGMENTS:  # one segment instead of many: the whole list is replaced
+            failed += self.st.rows(f"SELECT coalesce(sum(failed), 0) FROM {self.st.table(part.name)}")[0][0]
+            segment, keys = spark_keys.compact(self.spark, len(part.key), self.state_path, part.name, [*old, segment])
+            self.compacted.add(part.name)
         self.segments[part.name] = (segment, keys, failed)
         self.batches[part.name] = segment
 
@@ -190,6 +195,8 @@ class _SparkRun(_Run):
         if not exists:
             self.con.execute(f"CREATE TABLE {table} {spark_keys.MANIFEST}")
         segment, keys, failed = self.segments[part.name]
+        if part.name in self.compacted:
+            self.con.execute(f"DELETE FROM {table}")
         if keys:  # an empty segment is left out (and swept)
             self.con.execute(f"INSERT INTO {table} VALUES (?, ?, ?)", [segment, keys, failed])
 

@@ -6,7 +6,9 @@ one append-only segment (columns k0, k1, ..., n; one row per key of the batch)
 per run that read new files. STATE's `k_*` table is the segment list (segment
 id, its keys, the duplicates it added), written in the run's transaction: a
 segment that a killed or failed run wrote is in no list and is removed by the
-next run (`sweep`); a full run starts a new list.
+next run (`sweep`); a full run starts a new list. When a run would leave more
+than MAX_SEGMENTS, it writes one segment of every key instead (`compact`),
+listed in the same transaction.
 
 The duplicate count (members of keys that occur more than once, as a full run
 counts: keys whose columns are all null are left out, partial nulls are equal
@@ -23,6 +25,7 @@ from typing import Any
 
 MANIFEST = "(segment VARCHAR, keys BIGINT, failed BIGINT)"  # a `k_*` table on Spark
 BATCH, OLD = "__scaffolder_keys_batch", "__scaffolder_keys_old"
+MAX_SEGMENTS = 16  # a key index of more segments is compacted into one (by the run that adds the 17th)
 BROADCAST_KEYS = 2_000_000  # a batch of at most this many keys is broadcast to the join with the segments
 
 
@@ -64,6 +67,16 @@ def added(spark: Any, width: int, state: str, part: str, segment: str, old: list
                f"FROM {BATCH} b LEFT JOIN ({hits}) o ON {on}")
     n, failed = spark.sql(sql).collect()[0]
     return int(n), int(failed or 0)
+
+
+def compact(spark: Any, width: int, state: str, part: str, segments: list[str]) -> tuple[str, int]:
+    """One segment holding every key of `segments` once, with its count summed; its id and keys."""
+    spark.read.parquet(*[segment_path(state, part, s) for s in segments]).createOrReplaceTempView(OLD)
+    keys = ", ".join(f"k{i}" for i in range(width))
+    segment = uuid.uuid4().hex
+    spark.sql(f"SELECT {keys}, sum(n) AS n FROM {OLD} GROUP BY {keys}").write.parquet(
+        segment_path(state, part, segment))
+    return segment, spark.read.parquet(segment_path(state, part, segment)).count()
 
 
 def samples(spark: Any, state: str, part: str, segments: list[str], width: int, n: int) -> list[Any]:

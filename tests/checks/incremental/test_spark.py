@@ -85,7 +85,10 @@ def _on_disk(state: str) -> set[str]:
     return {f"{p.name}/{s.name}" for p in root.iterdir() for s in p.iterdir()}
 
 
-def test_incremental_equals_full_after_every_step(tmp_path: Path, engine) -> None:
+def test_incremental_equals_full_after_every_step(tmp_path: Path, engine, monkeypatch) -> None:
+    from scaffolder.checks.incremental import spark_keys
+
+    monkeypatch.setattr(spark_keys, "MAX_SEGMENTS", 2)  # the third append compacts each key index
     contract, data = _contract(tmp_path), tmp_path / "data"
     data.mkdir()
     source, state = str(data / "*.parquet"), str(tmp_path / "state.duckdb")
@@ -100,9 +103,11 @@ def test_incremental_equals_full_after_every_step(tmp_path: Path, engine) -> Non
     assert inc.run is not None and inc.run.mode == "incremental" and inc.run.read == [str(data / "b.parquet")]
     assert inc.rows == 19
 
+    assert len(_listed(state)) == 2 * 4  # two segments for each of the 4 uniqueness keys
     write(data / "c.parquet", _planted())
     inc, full = _runs(contract, source, state, engine)
     assert inc.run is not None and inc.run.mode == "incremental" and inc.run.read == [str(data / "c.parquet")]
+    assert len(_listed(state)) == 4  # compacted: one each
     by_id = {c.id: c for c in full.checks}
     assert not by_id["day_max"].passed and not by_id["ts_min"].passed and not by_id["qty_set"].passed
     assert _on_disk(state) == _listed(state)
