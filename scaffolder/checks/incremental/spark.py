@@ -65,7 +65,7 @@ def run_spark(contract: Contract, source: str, state: str, engine: Any, options:
     name = engine if isinstance(engine, str) else getattr(engine, "name", "?")
     if name != "spark":
         raise UsageError(f"--state works with --engine duckdb or spark, not --engine {name}")
-    if "://" in source and not source.startswith("file://"):
+    if "://" in source:
         raise UsageError(f"{source}: --state lists SOURCE's files to find the new ones, and can list only local "
                          "files for now (not object-store URIs): run without --state")
     eng = engine if isinstance(engine, SparkEngine) else make_engine("spark", **options)
