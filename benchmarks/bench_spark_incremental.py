@@ -13,7 +13,7 @@ Best of BENCH_REPEAT (default 3). Sizes: BENCH_SPARK_INCREMENTAL_SIZES (default 
 take minutes per full Spark run on a 2-core machine), BENCH_INCREMENTAL_NEW (default 100,000);
 BENCH_SPARK_MASTER (default local[2]).
 
-Run: python benchmarks/bench_spark_incremental.py
+Run: python benchmarks/bench_spark_incremental.py   (or: nox -s bench -- spark_incremental)
 """
 
 from __future__ import annotations

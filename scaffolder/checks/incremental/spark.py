@@ -172,7 +172,9 @@ class _SparkRun(_Run):
         old = self._listed(part) if grows else []
         segment = spark_keys.write(self.spark, batch_sql(part, relation, params), params.bound,  # type: ignore[arg-type]
                                    self.state_path, part.name)
-        keys, failed = spark_keys.added(self.spark, len(part.key), self.state_path, part.name, segment, old)
+        rows = self.batches.get(ROWS.name)  # read from the same files before the keys
+        keys, failed = spark_keys.added(self.spark, len(part.key), self.state_path, part.name, segment, old,
+                                        self.st.rows(f"SELECT rows FROM {rows}")[0][0] if rows else None)
         if len(old) + 1 > spark_keys.MAX_SEGMENTS:  # one segment instead of many: the whole list is replaced
             failed += self.st.rows(f"SELECT coalesce(sum(failed), 0) FROM {self.st.table(part.name)}")[0][0]
             segment, keys = spark_keys.compact(self.spark, len(part.key), self.state_path, part.name, [*old, segment])

@@ -48,8 +48,10 @@ def write(spark: Any, batch_sql: str, args: dict[str, Any], state: str, part: st
     return segment
 
 
-def added(spark: Any, width: int, state: str, part: str, segment: str, old: list[str]) -> tuple[int, int]:
-    """The segment's keys, and the duplicates it adds to the `old` segments (ids)."""
+def added(spark: Any, width: int, state: str, part: str, segment: str, old: list[str],
+          rows: int | None = None) -> tuple[int, int]:
+    """The segment's keys, and the duplicates it adds to the `old` segments (ids). `rows`: the batch's
+    row count when known (a bound on its keys: no job to count them)."""
     batch = spark.read.parquet(segment_path(state, part, segment))
     batch.createOrReplaceTempView(BATCH)
     keys = [f"k{i}" for i in range(width)]
@@ -60,7 +62,7 @@ def added(spark: Any, width: int, state: str, part: str, segment: str, old: list
         on = " AND ".join(f"o.{k} <=> b.{k}" for k in keys)
         # only the old rows of the batch's keys are grouped (a semi join: the batch is the small side,
         # sent to every task when it is small enough: a third faster at 1M old + 100k new keys)
-        hint = "/*+ BROADCAST(b) */ " if batch.count() <= BROADCAST_KEYS else ""
+        hint = "/*+ BROADCAST(b) */ " if (batch.count() if rows is None else rows) <= BROADCAST_KEYS else ""
         hits = (f"SELECT {hint}{', '.join(f'o.{k}' for k in keys)}, sum(o.n) AS n FROM {OLD} o "
                 f"LEFT SEMI JOIN {BATCH} b ON {on} GROUP BY {', '.join(f'o.{k}' for k in keys)}")
         sql = (f"SELECT count(*), sum({_f('b.n + coalesce(o.n, 0)')} - {_f('coalesce(o.n, 0)')}) "
