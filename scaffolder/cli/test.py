@@ -54,8 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     inc = p.add_argument_group("incremental checks (docs/incremental.md)")
     inc.add_argument("--state", metavar="STATE", default=None,
                      help="a DuckDB file recording what earlier runs saw: read only new files, report for "
-                     "the whole table (Parquet/CSV/JSON files, Delta/Iceberg snapshots, DuckDB tables past the contract's "
-                     "schema.watermark; --engine duckdb; created if missing)")
+                     "the whole table (Parquet/CSV/JSON files on --engine duckdb or spark; Delta/Iceberg snapshots "
+                     "and DuckDB tables past the contract's schema.watermark on --engine duckdb; created if missing)")
     inc.add_argument("--full", action="store_true",
                      help="with --state: read every file and rebuild STATE")
     add_dbt_options(p)
@@ -120,15 +120,16 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def _incremental(args: argparse.Namespace) -> tuple[Any, dict[str, object]]:
-    """`--state`: checks.incremental instead of run_checks (DuckDB only, for now)."""
+    """`--state`: checks.incremental instead of run_checks (--engine duckdb or spark)."""
     from scaffolder.checks.incremental import run_incremental
     from scaffolder.errors import UsageError
 
     if not args.state:
         raise UsageError("--full needs --state STATE (without --state every run reads every file)")
-    if args.engine != "duckdb":
-        raise UsageError(f"--state works with --engine duckdb only (for now), not --engine {args.engine}")
-    return run_incremental, {"state": args.state, "full": args.full}
+    if args.engine not in ("duckdb", "spark"):
+        raise UsageError(f"--state works with --engine duckdb or spark, not --engine {args.engine}")
+    return run_incremental, {"state": args.state, "full": args.full, "engine": args.engine,
+                             "engine_options": engine_options(args)}
 
 
 def _print_sql(contract: object, args: argparse.Namespace) -> int:

@@ -168,7 +168,7 @@ class SparkEngine(Engine):
         if not self.own:
             for key, value in CONF.items():
                 self.spark.conf.set(key, value)
-        self.cached: Any = None
+        self.cached: list[Any] = []  # the text sources' parsed rows, released at close()
         self.floats: set[str] = set()  # float columns: their keys are grouped, never hashed (-0.0 = 0.0)
 
     def open(self, source: str, fmt: str | None, text_columns: list[str]) -> Source:
@@ -181,31 +181,39 @@ class SparkEngine(Engine):
             raise SourceError(f"{source}: cannot be read by Spark: {first_line(exc)}") from exc
         return Source(source, kind, columns=columns)
 
-    def _read(self, source: str, kind: str, text_columns: list[str]) -> Any:
+    def read_files(self, paths: list[str], kind: str, text_columns: list[str], view: str) -> dict[str, str]:
+        """Files of one format as the temp view `view` (incremental runs: the new files, or every file);
+        their columns (name -> Spark's `simpleString` type). Errors are the engine's (`errors`)."""
+        df = self._read(paths, kind, text_columns)
+        df.createOrReplaceTempView(view)
+        return {f.name: f.dataType.simpleString() for f in df.schema.fields}
+
+    def _read(self, source: str | list[str], kind: str, text_columns: list[str]) -> Any:
         reader = self.spark.read
+        paths = [source] if isinstance(source, str) else source
         if kind == "table":
             return self.spark.table(source)
         if kind in ("delta", "iceberg"):
             return reader.format(kind).load(source)
         if kind == "parquet":
-            return reader.parquet(source)
+            return reader.parquet(*paths)
         if kind == "csv":
-            opts = {"header": "true", "inferSchema": "true", "escape": '"', "sep": "\t" if source.lower().endswith(
+            opts = {"header": "true", "inferSchema": "true", "escape": '"', "sep": "\t" if paths[0].lower().endswith(
                 (".tsv", ".tsv.gz")) else ","}
-            sniffed = reader.options(**opts).csv(source)
+            sniffed = reader.options(**opts).csv(paths)
             wanted = [c for c in text_columns if c in sniffed.columns]
             if wanted:  # contract strings stay text: `007` is not the integer 7
                 from pyspark.sql.types import StringType, StructField, StructType
 
                 schema = StructType([StructField(f.name, StringType() if f.name in wanted else f.dataType, True)
                                      for f in sniffed.schema.fields])
-                sniffed = reader.options(**{**opts, "inferSchema": "false"}).schema(schema).csv(source)
-            self.cached = sniffed.cache()  # text is parsed once: the scan and the uniqueness pass reuse it
-            return self.cached
+                sniffed = reader.options(**{**opts, "inferSchema": "false"}).schema(schema).csv(paths)
+            self.cached.append(sniffed.cache())  # text is parsed once: the scan and the uniqueness pass reuse it
+            return self.cached[-1]
         if kind in ("json", "ndjson"):
-            df = reader.option("multiLine", "true" if kind == "json" else "false").json(source)
-            self.cached = _sniff_temporal(df, text_columns).cache()
-            return self.cached
+            df = reader.option("multiLine", "true" if kind == "json" else "false").json(paths)
+            self.cached.append(_sniff_temporal(df, text_columns).cache())
+            return self.cached[-1]
         raise SourceError(f"{source}: Spark cannot read format {kind!r} (parquet, csv, json, ndjson, delta, "
                           "iceberg, or a table name)")
 
@@ -243,9 +251,13 @@ class SparkEngine(Engine):
             raise TypeError("Spark takes named parameters")
         return [tuple(row) for row in self.spark.sql(sql, args=args).collect()]
 
+    def uncache(self) -> None:
+        for df in self.cached:
+            df.unpersist()
+        self.cached = []
+
     def close(self) -> None:
-        if self.cached is not None:
-            self.cached.unpersist()
+        self.uncache()
         if self.own:
             self.spark.stop()
 

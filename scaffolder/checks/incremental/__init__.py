@@ -10,6 +10,30 @@ equals a full run's. See docs/incremental.md.
 
 from __future__ import annotations
 
-from scaffolder.checks.incremental.run import run_incremental
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from scaffolder.checks.incremental import run
+from scaffolder.checks.incremental.run import IncrementalReport
+from scaffolder.checks.run import Progress
+from scaffolder.contract.model import Contract
 
 __all__ = ["run_incremental"]
+
+
+def run_incremental(contract: Contract | str | Path, source: str, state: str, *, full: bool = False,
+                    now: dt.datetime | None = None, samples: int = 0, source_format: str | None = None,
+                    progress: Progress | None = None, engine: Any = "duckdb",
+                    engine_options: dict[str, Any] | None = None) -> IncrementalReport:
+    """Check `source` against `contract`, reading only the files `state` has not seen; the results
+    equal run_checks' on the same engine. `engine`: "duckdb" (checks.incremental.run), or "spark" or
+    an open SparkEngine, which the caller keeps (checks.incremental.spark); `engine_options` as in
+    run_checks. Raises ContractError / SourceError / StateError (UsageErrors) like run_checks."""
+    kw: dict[str, Any] = {"full": full, "now": now, "samples": samples, "source_format": source_format}
+    if isinstance(engine, str) and engine == "duckdb":
+        return run.run_incremental(contract, source, state, progress=progress, **kw)
+    from scaffolder.checks.incremental.spark import run_spark
+
+    return run_spark(run.loaded(contract), source, state, engine, engine_options or {},
+                     progress or (lambda _m: None), **kw)

@@ -21,11 +21,11 @@ from typing import Any
 
 from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, not_all_null
-from scaffolder.checks.dialects import DUCKDB
+from scaffolder.checks.dialects import Dialect
 from scaffolder.checks.sql import Params
 
-Exprs = Callable[[Params], list[tuple[str, str]]]  # (column of the part, SQL aggregate over a batch)
-d = DUCKDB
+Exprs = Callable[[Params], list[tuple[str, str]]]  # (column of the part, SQL aggregate over a batch, in
+# the dialect of the Params: DuckDB's for a DuckDB run, Spark's for a Spark run)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _name(prefix: str, c: Check, *what: Any) -> str:
     return prefix + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _latest(c: Check) -> str:
+def _latest(c: Check, d: Dialect) -> str:
     col = c.col
     value = col.sql if col.family == "timestamptz" else d.cast(col.sql, "TIMESTAMP")
     return f"max({value})"
@@ -67,30 +67,34 @@ def parts_of(c: Check) -> list[Part]:
     if kind is Combine.SUM:
         total = "count(*)" if c.counting is Counting.ALL_ROWS else f"count({c.col.sql})"
         return [Part(_name("p_", c, "sum", c.assertion, c.args), "agg",
-                     exprs=lambda p: [("failed", d.count_if(c.predicate(p))), ("total", total)])]
+                     exprs=lambda p: [("failed", p.dialect.count_if(c.predicate(p))), ("total", total)])]
     if kind is Combine.KEY_INDEX:
-        total = f"count({c.col.sql})" if len(c.reads) == 1 else d.count_if(not_all_null(c.reads, d))
-        return [Part(_name("p_", c, "keys_total"), "agg", exprs=lambda _p: [("total", total)]),
+        def keys_total(p: Params) -> list[tuple[str, str]]:
+            d = p.dialect
+            return [("total", f"count({c.col.sql})" if len(c.reads) == 1 else d.count_if(not_all_null(c.reads, d)))]
+
+        return [Part(_name("p_", c, "keys_total"), "agg", exprs=keys_total),
                 Part(_name("k_", c, "keys"), "keys", c.reads)]
     if kind is Combine.ROWS:
         return [ROWS]
     if kind is Combine.DISTINCT_SET:
         return [Part(_name("d_", c, "distinct"), "distinct", c.reads)]
     if kind in (Combine.MIN, Combine.MAX):
-        agg = _latest(c) if c.counting is Counting.FRESHNESS else c.aggregate()
-        return [Part(_name("p_", c, kind.value, c.counting), "agg", exprs=lambda _p: [("m", agg)])]
+        return [Part(_name("p_", c, kind.value, c.counting), "agg", exprs=lambda p: [
+            ("m", _latest(c, p.dialect) if c.counting is Counting.FRESHNESS else c.aggregate())])]
     return []  # COLUMNS: nothing to read; FULL: read over every file on every run
 
 
-def _keys(key: tuple[str, ...]) -> str:
+def _keys(key: tuple[str, ...], d: Dialect) -> str:
     return ", ".join(f"{d.ident(col)} AS k{i}" for i, col in enumerate(key))
 
 
 def batch_sql(part: Part, relation: str, params: Params) -> str:
-    """A statement giving what `relation` (a batch of files) adds to `part`."""
+    """A statement giving what `relation` (a batch of files) adds to `part` (in `params`' dialect)."""
+    d = params.dialect
     if part.kind == "keys":
         groups = ", ".join(map(d.ident, part.key))
-        return (f"SELECT {_keys(part.key)}, count(*) AS n FROM {relation} WHERE {not_all_null(part.key, d)} "
+        return (f"SELECT {_keys(part.key, d)}, count(*) AS n FROM {relation} WHERE {not_all_null(part.key, d)} "
                 f"GROUP BY {groups}")
     if part.kind == "distinct":
         col = d.ident(part.key[0])
@@ -120,16 +124,25 @@ def hits_sql(part: Part, table: str, batch: str) -> str:
                               f"JOIN {table} AS t ON {cond}" for which, cond in _matches(part, "b", "t"))
 
 
+def together_columns(parts: list[Part], relation: str,
+                     params: Params) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """Every `agg` part's batch in one scan: the statement (columns a0, a1, ...), and each part's
+    (output column, part column) pairs."""
+    exprs: list[str] = []
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for part in parts:
+        mine = columns[part.name] = []
+        for name, sql in part.exprs(params):
+            mine.append((f"a{len(exprs)}", name))
+            exprs.append(f"{sql} AS a{len(exprs)}")
+    return "SELECT " + ", ".join(exprs) + f" FROM {relation}", columns
+
+
 def together_sql(parts: list[Part], relation: str, params: Params) -> tuple[str, dict[str, str]]:
     """Every `agg` part's batch in one scan: the statement, and each part's SELECT from its row."""
-    exprs, picks = [], {}
-    for part in parts:
-        mine = []
-        for name, sql in part.exprs(params):
-            exprs.append(f"{sql} AS a{len(exprs)}")
-            mine.append(f"a{len(exprs) - 1} AS {d.ident(name)}")
-        picks[part.name] = ", ".join(mine)
-    return "SELECT " + ", ".join(exprs) + f" FROM {relation}", picks
+    sql, columns = together_columns(parts, relation, params)
+    d = params.dialect
+    return sql, {part: ", ".join(f"{a} AS {d.ident(name)}" for a, name in cols) for part, cols in columns.items()}
 
 
 def grow_sql(part: Part, table: str, batch: str, exists: bool, hits: str | None = None) -> list[str]:
@@ -152,7 +165,9 @@ def grow_sql(part: Part, table: str, batch: str, exists: bool, hits: str | None 
 
 
 def score_sql(c: Check, tables: Callable[[Part], str], params: Params) -> tuple[str, list[str]]:
-    """The statement scoring `c` for the whole table from its parts, and which value each column is."""
+    """The statement scoring `c` for the whole table from its parts (tables or views named by
+    `tables`, in `params`' dialect), and which value each column is."""
+    d = params.dialect
     kind = combine_of(c)
     parts = [tables(p) for p in parts_of(c)]
     if kind is Combine.SUM:

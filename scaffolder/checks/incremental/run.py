@@ -113,10 +113,7 @@ def run_incremental(contract: Contract | str | Path, source: str, state: str, *,
     The results equal `run_checks(contract, source)`'s (tests/checks/incremental prove it).
     Raises ContractError / SourceError / StateError (UsageErrors) like run_checks.
     """
-    if not isinstance(contract, Contract):
-        from scaffolder.contract.validate import load_contract
-
-        contract = load_contract(contract)
+    contract = loaded(contract)
     eng = DuckDBEngine()
     try:
         return _Run(eng, contract, source, state, progress or (lambda _m: None)).run(
@@ -125,14 +122,25 @@ def run_incremental(contract: Contract | str | Path, source: str, state: str, *,
         eng.close()
 
 
+def loaded(contract: Contract | str | Path) -> Contract:
+    if isinstance(contract, Contract):
+        return contract
+    from scaffolder.contract.validate import load_contract
+
+    return load_contract(contract)
+
+
 def contract_hash(contract: Contract) -> str:
     return "sha256:" + hashlib.sha256(contract.doc.text.encode("utf-8")).hexdigest()
 
 
 class _Run:
-    def __init__(self, eng: DuckDBEngine, contract: Contract, source: str, state: str, say: Progress):
-        self.eng, self.con, self.contract, self.source, self.say = eng, eng.con, contract, source, say
+    def __init__(self, eng: Any, contract: Contract, source: str, state: str, say: Progress, con: Any = None):
+        """`eng` reads the data; STATE is attached to `con` (default: the DuckDB engine's own connection)."""
+        self.eng, self.contract, self.source, self.say = eng, contract, source, say
+        self.con = eng.con if con is None else con
         self.state_path = state
+        self.engine_meta: dict[str, str] = {}  # another engine's STATE records its name: checks.incremental.spark
         self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
         self.batches: dict[str, str] = {}  # part name -> its batch table
         self.snap: snapshots.Snapshot | None = None  # a Delta/Iceberg source's current snapshot
@@ -146,7 +154,7 @@ class _Run:
         info, diff, physical = self._files(full, source_format)
         contract = self.contract
         checks = plan(contract)
-        _bind_columns(checks, contract, physical)
+        _bind_columns(checks, contract, physical, self.eng.dialect)
         self.eng.prepare(checks)
         report = IncrementalReport(contract.path, contract.name, self.source, self.kind, None, run=info)
         report.warnings = _extra_columns(contract, physical)
@@ -163,7 +171,7 @@ class _Run:
                 if p.name in self.errors:
                     _engine_error(self.eng, c, results[c.id], self.errors[p.name], "cannot be evaluated on this data")
         meta = {"contract_hash": contract_hash(contract), "source": os.path.abspath(self.source),
-                "format": self.kind, "columns": json.dumps(physical), **self.recorded}
+                "format": self.kind, "columns": json.dumps(physical), **self.recorded, **self.engine_meta}
         scored = self._store(parts, meta, diff, [c for c in live if c.error is None and c not in every],
                              fresh=info.mode == FULL)
         report.rows = int(scored.pop(("", "rows")) or 0)
@@ -171,7 +179,7 @@ class _Run:
         for c in checks:
             r = results[c.id]
             if c.counting not in (Counting.COLUMNS, Counting.FRESHNESS, Counting.QUERY) and c.error is None:
-                _score(c, r, values)
+                _score(c, r, values, self.eng.dialect)
             elif c.counting is Counting.FRESHNESS:
                 _freshness(c, r, values.get((c.id, "observed")), now, values.get((c.id, "latest")))
         if samples > 0:
@@ -202,7 +210,8 @@ class _Run:
         st = self.st = State(self.con, self.state_path)
         diff = compare(files, st.files, started_ns)
         info = RunInfo(self.state_path, FULL, len(files))
-        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full)
+        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full,
+                                     self.engine_meta.get("engine", "duckdb"))
         info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         return info, diff, self._read_new(info, files, diff.new, st.columns or {})
 
@@ -217,7 +226,7 @@ class _Run:
         info = RunInfo(self.state_path, FULL, len(files))
         recorded = st.meta.get("snapshot")
         info.snapshot = snap.label + (f" (recorded: {recorded})" if recorded and recorded != snap.id else "")
-        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full)
+        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full, "duckdb")
                         or snapshots.reasons(snap, diff, recorded))
         info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         self.recorded = {"snapshot": snap.id}
@@ -234,7 +243,7 @@ class _Run:
         mark = self.mark = watermark.Mark.of(col, table, st.meta)
         mark.check_type(self.source, whole)
         info = RunInfo(self.state_path, FULL, 1)
-        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full)
+        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full, "duckdb")
                         or mark.reasons(self.con, st.meta))
         if not info.reasons and whole != (st.columns or {}):
             info.reasons.append("the table's columns differ from the recorded ones: " + _differ(st.columns or {}, whole))
@@ -370,15 +379,19 @@ class _Run:
             batch = self.batches.get(part.name)
             if batch is None:
                 continue
-            exists = part.name in st.partials
-            hits = f"{batch}_hits" if exists and part.kind == "keys" else None
-            if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
-                sqls = [f"INSERT INTO {st.table(part.name)} SELECT * FROM {batch}"]  # no key seen before
-            else:
-                sqls = grow_sql(part, st.table(part.name), batch, exists, hits)
-            for sql in sqls:
-                self.con.execute(sql)
+            self._grow_part(part, batch, part.name in st.partials)
             st.partials.add(part.name)
+
+    def _grow_part(self, part: Part, batch: str, exists: bool) -> None:
+        """Add the batch table `batch` to the part's table in STATE (creating it unless it `exists`)."""
+        table = self.st.table(part.name)
+        hits = f"{batch}_hits" if exists and part.kind == "keys" else None
+        if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
+            sqls = [f"INSERT INTO {table} SELECT * FROM {batch}"]  # no key seen before
+        else:
+            sqls = grow_sql(part, table, batch, exists, hits)
+        for sql in sqls:
+            self.con.execute(sql)
 
     def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
         """Every check's whole-table values (and the row count) in one statement: each check's
@@ -412,12 +425,14 @@ class _Run:
                 r.samples = _samples(self.eng, c, r, self.contract, n)
 
 
-def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool) -> list[str]:
+def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool, engine: str) -> list[str]:
     """Why this run must read every file for every check (none: it can be incremental)."""
     if full:
         return ["--full was given"]
     if not st.meta:
         return ["STATE has no record yet (the first run)"]
+    if st.meta.get("engine", "duckdb") != engine:  # a DuckDB STATE records no engine
+        return [f"STATE was recorded by --engine {st.meta.get('engine', 'duckdb')}"]
     if st.meta.get("source") != source or st.meta.get("format") != kind:
         return [f"STATE was recorded for another source ({st.meta.get('source')}, {st.meta.get('format')})"]
     reasons = []

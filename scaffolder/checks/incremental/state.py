@@ -3,9 +3,11 @@
 Tables: `scaffolder_state` (key/value: format version, contract hash, source,
 format, columns), `scaffolder_files` (the files seen), and one table per
 partial (checks.incremental.partials): `p_*` partial aggregates (one row per
-run that read files for it), `k_*` key indexes (keys and their counts),
-`d_*` distinct-value sets. Every write of a run happens in one transaction,
-committed at the very end: a run that fails or is killed leaves STATE as it was.
+run that read files for it), `k_*` key indexes (keys and their counts; on
+Spark, the list of the index's Parquet segments beside STATE:
+checks.incremental.spark_keys), `d_*` distinct-value sets. Every write of a
+run happens in one transaction, committed at the very end: a run that fails
+or is killed leaves STATE as it was.
 """
 
 from __future__ import annotations

@@ -193,8 +193,9 @@ def test_cli_reports_how_it_read(table) -> None:
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--engine", "spark"], "--state works with --engine duckdb only"),
+    (["--engine", "dbt"], "--state works with --engine duckdb or spark, not --engine dbt"),
     (["--source-format", "duckdb"], "names none: add `watermark: <field>` under spec.schema"),
+    (["--engine", "spark", "--source-format", "delta"], "--state on Spark reads the new files of a Parquet, CSV"),
 ])
 def test_cli_usage_errors(table, extra: list[str], message: str) -> None:
     contract, source, state = table
