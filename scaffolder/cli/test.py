@@ -53,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="append this run to a history: a DuckDB file or a postgresql:// URL (see `scaffolder health`)")
     inc = p.add_argument_group("incremental checks (docs/incremental.md)")
     inc.add_argument("--state", metavar="STATE", default=None,
-                     help="a DuckDB file recording what earlier runs saw: read only new files, report for "
+                     help="a DuckDB file (or a postgresql:// URL, e.g. the health store's database) recording "
+                     "what earlier runs saw: read only new files, report for "
                      "the whole table (Parquet/CSV/JSON files on --engine duckdb or spark; Delta/Iceberg snapshots "
                      "and DuckDB tables past the contract's schema.watermark on --engine duckdb; created if missing)")
     inc.add_argument("--full", action="store_true",

@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import random
-import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from scaffolder.errors import UsageError
 from scaffolder.health.record import RunRecord
+from scaffolder.pgurl import describe, is_postgres  # noqa: F401  (describe: for the CLI)
 
 LOCK_WAIT = float(os.environ.get("SCAFFOLDER_STORE_LOCK_WAIT", "60"))  # seconds, then give up
 SCHEMA = (
@@ -46,20 +46,6 @@ PG_INDEXES = (
 )
 RUN_COLUMNS = ("run_id", "product", "contract_version", "contract_hash", "engine", "source", "started_at",
                "ended_at", "row_count", "outcome", "freshness_lag_s", "freshness_sla_s", "availability_pct", "error")
-_PG = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
-
-
-def is_postgres(url: str) -> bool:
-    return bool(_PG.match(url))
-
-
-def describe(url: str) -> str:
-    """The store's name fit to print: a PostgreSQL URL without its password."""
-    if not is_postgres(url):
-        return url
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
-
-
 def _run_row(r: RunRecord) -> tuple:
     return (r.run_id, r.product, r.contract_version, r.contract_hash, r.engine, r.source, r.started_at,
             r.ended_at, r.rows, r.outcome, r.freshness_lag_s, r.freshness_sla_s, r.availability_pct, r.error)

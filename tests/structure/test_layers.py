@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2] / "scaffolder"
 # a rule set beside `changes`/`checks`, a command area's library beside `catalog`/`fleet`.
 LAYERS: list[list[str]] = [
     # the base: the version, errors, optional-extra guard, atomic writes
-    ["scaffolder", "scaffolder.errors", "scaffolder.extras", "scaffolder.fsutil", "scaffolder.parallel"],
+    ["scaffolder", "scaffolder.errors", "scaffolder.extras", "scaffolder.fsutil", "scaffolder.parallel",
+     "scaffolder.pgurl"],
     # Finding, annotations, Markdown escaping, JSON output, redaction and terminal sinks
     ["scaffolder.report"],
     # adapters to outside systems that know nothing of contracts

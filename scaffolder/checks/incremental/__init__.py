@@ -18,6 +18,8 @@ from scaffolder.checks.incremental import run
 from scaffolder.checks.incremental.run import IncrementalReport
 from scaffolder.checks.run import Progress
 from scaffolder.contract.model import Contract
+from scaffolder.errors import UsageError
+from scaffolder.pgurl import describe, is_postgres
 
 __all__ = ["run_incremental"]
 
@@ -31,9 +33,27 @@ def run_incremental(contract: Contract | str | Path, source: str, state: str, *,
     an open SparkEngine, which the caller keeps (checks.incremental.spark); `engine_options` as in
     run_checks. Raises ContractError / SourceError / StateError (UsageErrors) like run_checks."""
     kw: dict[str, Any] = {"full": full, "now": now, "samples": samples, "source_format": source_format}
-    if isinstance(engine, str) and engine == "duckdb":
+    duckdb = isinstance(engine, str) and engine == "duckdb"
+    if is_postgres(state):
+        return _in_postgres(run.loaded(contract), source, state, duckdb, progress, kw)
+    if duckdb:
         return run.run_incremental(contract, source, state, progress=progress, **kw)
     from scaffolder.checks.incremental.spark import run_spark
 
     return run_spark(run.loaded(contract), source, state, engine, engine_options or {},
                      progress or (lambda _m: None), **kw)
+
+
+def _in_postgres(contract: Contract, source: str, url: str, duckdb: bool, progress: Progress | None,
+                 kw: dict[str, Any]) -> IncrementalReport:
+    """STATE checked out of PostgreSQL for the run, written back when it succeeds (checks.incremental.pgstate)."""
+    from scaffolder.checks.incremental import pgstate
+
+    if not duckdb:
+        raise UsageError("--state postgresql://... works with --engine duckdb: on Spark the key index is "
+                         "Parquet segments beside a STATE file; give a STATE file the cluster can read")
+    with pgstate.checked_out(url, pgstate.key_of(contract.name, source)) as path:
+        report = run.run_incremental(contract, source, path, progress=progress, **kw)
+    if report.run is not None:
+        report.run.state = describe(url)
+    return report
