@@ -11,7 +11,7 @@ baseline is a full `run_checks` over all N + NEW rows; measured in the same run:
 Contracts: the issue's workload (bench_checks' contract without its mean check: primary key,
 compound uniqueness, not-null, enum, hash masking, bounds, a date range, row count, freshness,
 6 schema checks), the same without the uniqueness checks, and bench_checks' whole contract,
-whose mean check cannot combine and reads its column in every file. Library calls timed in process (imports excluded, contract validation included),
+whose mean check (a decimal column: exact sums and counts, Combine.MEAN) combines too. Library calls timed in process (imports excluded, contract validation included),
 best of REPEAT. Sizes: BENCH_INCREMENTAL_SIZES (default 10,000,000), BENCH_INCREMENTAL_NEW
 (default 100,000). Data goes to BENCH_DATA_DIR (default: a temp folder), generated once.
 

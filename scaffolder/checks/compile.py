@@ -109,8 +109,9 @@ class Check:
         DuckDB's `avg` of 2,000 x 0.1 is 0.09999999999999647, `fsum` gives 0.1."""
         rule = self.rule
         assert rule is not None and rule.aggregate is not None
-        if rule.aggregate == "avg" and self.col.is_float:
-            return self.col.dialect.float_mean(self.col.sql)
+        if rule.aggregate == "avg":
+            d = self.col.dialect
+            return d.float_mean(self.col.sql) if self.col.is_float else d.exact_mean(self.col.sql)
         return f"{rule.aggregate}({self.col.sql})"
 
     def predicate(self, params: Params, expr: str | None = None) -> str:

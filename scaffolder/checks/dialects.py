@@ -54,6 +54,9 @@ class Dialect:
     regex_flavour: str = "RE2"  # the regex engine, for messages when it is not RE2
     int_bits: int = 64  # the widest integer a parameter can bind (wider ones bind as doubles)
     inline: bool = False  # values written as escaped literals (checks.literals), for drivers that cannot bind
+    # the mean of an integer or decimal column; DuckDB's is its exact sum over the count, which an
+    # incremental run rebuilds bit for bit from partial sums (its `avg` divides in long double)
+    exact_mean: Callable[[str], str] = lambda e: f"avg({e})"
 
     def ident(self, name: str) -> str:
         if "\x00" in name:
@@ -93,7 +96,8 @@ DUCKDB = Dialect(
     count_distinct_if=lambda e, p: f"count(DISTINCT {e}) FILTER (WHERE {p})",
     float_mean=lambda e: f"(fsum({e}) / count({e}))",
     epoch_us=lambda e: f"epoch_us({e})",
-    types={}, int_bits=128)
+    types={}, int_bits=128,
+    exact_mean=lambda e: f"(CAST(sum({e}) AS DOUBLE) / count({e}))")
 
 SPARK = Dialect(
     "spark", marker=lambda n: f":p{n}", named=True,

@@ -60,7 +60,7 @@ def test_bounds_and_sets_are_graded() -> None:
 COMBINES = {
     Counting.ALL_ROWS: {Combine.SUM}, Counting.NON_NULL: {Combine.SUM},
     Counting.DUPLICATES: {Combine.KEY_INDEX}, Counting.DISTINCT: {Combine.DISTINCT_SET},
-    Counting.AGGREGATE: {Combine.MIN, Combine.MAX, Combine.FULL}, Counting.ROW_COUNT: {Combine.ROWS},
+    Counting.AGGREGATE: {Combine.MIN, Combine.MAX, Combine.MEAN, Combine.FULL}, Counting.ROW_COUNT: {Combine.ROWS},
     Counting.COLUMNS: {Combine.COLUMNS}, Counting.QUERY: {Combine.FULL},
 }
 

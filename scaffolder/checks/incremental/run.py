@@ -289,7 +289,8 @@ class _Run:
         if info.mode == INCREMENTAL:
             for cid, wanted in needs.items():
                 if any(c.id == cid for c in every):
-                    info.every[cid] = f"{results[cid].assertion} cannot be combined from partials"
+                    info.every[cid] = f"{results[cid].assertion} cannot be combined from partials" + (
+                        " (a float column's mean)" if results[cid].assertion.endswith("mean_to_be_between") else "")
                 elif any(p.name not in known for p in wanted):
                     info.every[cid] = "new or changed check: not recorded in STATE"
             for c in queries:
