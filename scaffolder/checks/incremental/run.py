@@ -142,7 +142,7 @@ class _Run:
         self.state_path = state
         self.engine_meta: dict[str, str] = {}  # another engine's STATE records its name: checks.incremental.spark
         self.errors: dict[str, BaseException] = {}  # part name -> why it could not be read
-        self.batches: dict[str, str] = {}  # part name -> its batch table
+        self.batches: dict[str, str] = {}  # part name -> its batch: a table, or a subquery of one
         self.snap: snapshots.Snapshot | None = None  # a Delta/Iceberg source's current snapshot
         self.mark: watermark.Mark | None = None  # a table source's watermark
         self.recorded: dict[str, str] = {}  # what STATE's meta records beyond the common keys
@@ -352,11 +352,9 @@ class _Run:
                 self.con.execute(f"CREATE TEMP TABLE {row} AS {sql}", params.bound)
             except duckdb.Error:
                 pass
-            else:
+            else:  # each part's batch is its columns of that one row (no table of its own to write)
                 for part in aggs:
-                    table = f"__scaffolder_batch_{part.name}"
-                    self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT {picks[part.name]} FROM {row}")
-                    self.batches[part.name] = table
+                    self.batches[part.name] = f"(SELECT {picks[part.name]} FROM {row})"
         for part in parts:
             if part.name in self.batches:
                 continue
@@ -395,18 +393,17 @@ class _Run:
             self.con.execute(sql)
 
     def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
-        """Every check's whole-table values (and the row count) in one statement: each check's
-        statement gives one row, and the rows are cross-joined."""
-        params = Params()
-        selects = [f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}"]
-        outputs: list[tuple[str, str]] = [("", "rows")]
+        """Every check's whole-table values (and the row count), a small statement each: the parts
+        are small tables, and one statement cross-joining a dozen of them cost more in DuckDB's join
+        planning (25 ms for 10 checks) than the dozen statements (a few ms)."""
+        rows = self.con.execute(f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}").fetchone()
+        values: dict[tuple[str, str], Any] = {("", "rows"): rows[0]}
         for c in checks:
+            params = Params()
             sql, outs = score_sql(c, lambda p: self.st.table(p.name), params)
-            selects.append(sql)
-            outputs += [(c.id, out) for out in outs]
-        sql = "SELECT * FROM " + ", ".join(f"({s}) AS s{i}" for i, s in enumerate(selects))
-        row = self.con.execute(sql, params.bound).fetchone()
-        return dict(zip(outputs, row, strict=True))
+            row = self.con.execute(sql, params.bound).fetchone()
+            values.update(zip([(c.id, out) for out in outs], row, strict=True))
+        return values
 
     def _samples(self, checks: list[Check], results: dict[str, Any], n: int, read: bool) -> None:
         """Duplicates from the key index (the whole table); other failing values from the files read."""
