@@ -179,3 +179,20 @@ def test_an_object_store_source_with_state_is_a_usage_error(tmp_path: Path, spar
                  str(tmp_path / "s.duckdb"), "--engine", "spark"])
     assert code == 2 and "can list only local files" in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "s.duckdb")
+
+
+def test_a_sql_rule_reads_every_file_on_spark(tmp_path: Path, engine) -> None:
+    """An ODCS `sql` rule with --state on Spark: its query runs over every file, as on DuckDB."""
+    contract = _contract(tmp_path)
+    contract.write_text(contract.read_text() + "      - {name: few, assertion: expect_sql_query_result, "
+                        "value: {query: 'SELECT count(*) FROM {object}', mustBeLessThan: 12}}\n")
+    (tmp_path / "data").mkdir()
+    source, state = str(tmp_path / "data" / "*.parquet"), str(tmp_path / "state.duckdb")
+    for i, batch in enumerate((rows()[:10], rows()[10:])):
+        write(tmp_path / "data" / f"{i}.parquet", batch)
+        inc, _ = _runs(contract, source, state, engine)
+        few = next(c for c in inc.checks if c.id == "few")
+        assert few.observed == inc.rows == (10 if i == 0 else len(rows()))  # every file, not the new one
+        if i:
+            assert inc.run is not None and inc.run.mode == "incremental" and len(inc.run.read) == 1
+            assert inc.run.every["few"] == "an ODCS sql rule's query reads the whole table"
