@@ -71,7 +71,8 @@ def run_health(args: argparse.Namespace) -> int:
     from scaffolder.errors import UsageError
     from scaffolder.health import render
     from scaffolder.health.sla import DEFAULT_OBJECTIVE, evaluate
-    from scaffolder.health.store import describe, open_store
+    from scaffolder.health.store import open_store
+    from scaffolder.pgurl import describe
     from scaffolder.report.output import dumps
 
     if args.suggest_cron:

@@ -29,7 +29,7 @@ from typing import Any
 
 from scaffolder.errors import UsageError
 from scaffolder.health.record import RunRecord
-from scaffolder.pgurl import describe, is_postgres  # noqa: F401  (describe: for the CLI)
+from scaffolder.pgurl import describe, is_postgres
 
 LOCK_WAIT = float(os.environ.get("SCAFFOLDER_STORE_LOCK_WAIT", "60"))  # seconds, then give up
 SCHEMA = (

@@ -6,7 +6,8 @@ import subprocess
 import sys
 import textwrap
 
-from scaffolder.health.store import describe, open_store
+from scaffolder.health.store import open_store
+from scaffolder.pgurl import describe
 from tests.conftest import ROOT
 
 WRITER = textwrap.dedent("""

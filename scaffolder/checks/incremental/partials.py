@@ -46,9 +46,24 @@ def combine_of(c: Check) -> Combine:
     if c.counting is Counting.FRESHNESS:
         return Combine.MAX
     assert c.rule is not None
-    if c.rule.combine is Combine.MEAN and (c.col.is_float or c.col.dialect.name != "duckdb"):
-        return Combine.FULL  # a float mean's rounding depends on every value; other engines' avg is their own
-    return c.rule.combine
+    return Combine.FULL if _demoted(c) else c.rule.combine
+
+
+def _demoted(c: Check) -> str:
+    """Why a mean the catalogue combines (`Combine.MEAN`) reads every file here ("" when it combines)."""
+    if c.rule is None or c.rule.combine is not Combine.MEAN:
+        return ""
+    if c.col.is_float:
+        return "a float column's mean: its rounding depends on every value"
+    if c.col.dialect.name != "duckdb":
+        return f"a mean on {c.col.dialect.name}: partial sums are kept for DuckDB's exact mean only"
+    return ""
+
+
+def why_full(c: Check) -> str:
+    """" (why)" after "cannot be combined from partials", when the catalogue would combine `c` elsewhere."""
+    why = _demoted(c)
+    return f" ({why})" if why else ""
 
 
 def _name(prefix: str, c: Check, *what: Any) -> str:

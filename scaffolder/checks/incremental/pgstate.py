@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scaffolder.checks.incremental.state import StateError
+from scaffolder.checks.sources import first_line
 from scaffolder.extras import require
 from scaffolder.fsutil import atomic_write
 from scaffolder.pgurl import describe
@@ -44,11 +45,6 @@ def key_of(product: str, source: str) -> str:
     return f"{product}\n{source}"
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 @contextlib.contextmanager
 def checked_out(url: str, key: str) -> Iterator[str]:
     """A local STATE file holding the row `key` of the database at `url` (empty: none yet); written
@@ -59,7 +55,7 @@ def checked_out(url: str, key: str) -> Iterator[str]:
     try:
         con = psycopg.connect(url, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        raise StateError(f"cannot connect to the state database {where}: {_first_line(exc)}") from None
+        raise StateError(f"cannot connect to the state database {where}: {first_line(exc)}") from None
     folder = tempfile.mkdtemp(prefix="scaffolder-state-")
     try:
         with con.transaction():
@@ -76,7 +72,7 @@ def checked_out(url: str, key: str) -> Iterator[str]:
         yield path
         _write_back(con, key, path, None if row is None else int(row[0]))
     except psycopg.Error as exc:
-        raise StateError(f"the state database {where}: {_first_line(exc)}") from None
+        raise StateError(f"the state database {where}: {first_line(exc)}") from None
     finally:
         con.close()  # releases the key's lock
         shutil.rmtree(folder, ignore_errors=True)

@@ -38,6 +38,7 @@ from scaffolder.checks.incremental.partials import (
     parts_of,
     score_sql,
     together_sql,
+    why_full,
 )
 from scaffolder.checks.incremental.state import State
 from scaffolder.checks.incremental.state import paths as state_paths
@@ -59,7 +60,7 @@ from scaffolder.checks.sources import RELATION, TYPED, _view, attach_table, dete
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
-from scaffolder.report.words import plural
+from scaffolder.report.words import plural, some
 
 FILE_FORMATS = ("parquet", "csv", "json", "ndjson")
 EVERY = "__scaffolder_every"  # every file, when some checks need more than the new ones
@@ -153,6 +154,8 @@ class _Run:
         started = time.perf_counter()
         info, diff, physical = self._files(full, source_format)
         contract = self.contract
+        meta = self.st.meta
+        info.contract_changed = bool(meta) and meta.get("contract_hash") != contract_hash(contract)
         checks = plan(contract)
         _bind_columns(checks, contract, physical, self.eng.dialect)
         self.eng.prepare(checks)
@@ -210,10 +213,12 @@ class _Run:
         st = self.st = State(self.con, self.state_path)
         diff = compare(files, st.files, started_ns)
         info = RunInfo(self.state_path, FULL, len(files))
-        info.reasons = _full_reasons(st, diff, os.path.abspath(self.source), kind, full,
-                                     self.engine_meta.get("engine", "duckdb"))
-        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
+        info.reasons = self._full_reasons(diff, full)
         return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _full_reasons(self, diff: FileDiff, full: bool) -> list[str]:
+        return _full_reasons(self.st, diff, os.path.abspath(self.source), self.kind, full,
+                             self.engine_meta.get("engine", "duckdb"))
 
     def _snapshot_files(self, full: bool) -> tuple[RunInfo, FileDiff, dict[str, str]]:
         """`_files` for a Delta or Iceberg table: the data files its current snapshot added since the
@@ -226,9 +231,8 @@ class _Run:
         info = RunInfo(self.state_path, FULL, len(files))
         recorded = st.meta.get("snapshot")
         info.snapshot = snap.label + (f" (recorded: {recorded})" if recorded and recorded != snap.id else "")
-        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full, "duckdb")
+        info.reasons = (self._full_reasons(FileDiff(), full)
                         or snapshots.reasons(snap, diff, recorded))
-        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         self.recorded = {"snapshot": snap.id}
         return info, diff, self._read_new(info, files, diff.new, st.columns or {})
 
@@ -243,11 +247,10 @@ class _Run:
         mark = self.mark = watermark.Mark.of(col, table, st.meta)
         mark.check_type(self.source, whole)
         info = RunInfo(self.state_path, FULL, 1)
-        info.reasons = (_full_reasons(st, FileDiff(), os.path.abspath(self.source), self.kind, full, "duckdb")
+        info.reasons = (self._full_reasons(FileDiff(), full)
                         or mark.reasons(self.con, st.meta))
         if not info.reasons and whole != (st.columns or {}):
             info.reasons.append("the table's columns differ from the recorded ones: " + _differ(st.columns or {}, whole))
-        info.contract_changed = bool(st.meta) and st.meta.get("contract_hash") != contract_hash(self.contract)
         if info.reasons:
             info.read = [self.source]
             physical = self._open(self.files, RELATION)
@@ -255,12 +258,13 @@ class _Run:
             self.say(f"reading the rows where {mark.describe()}")
             sql, params = mark.new_rows()
             self.con.execute(f"CREATE TABLE {RELATION} AS {sql}", params)
-            info.new_rows = self.con.execute(f"SELECT count(*) FROM {RELATION}").fetchone()[0]
-            info.read = [f"{self.source} where {mark.describe()}"] if info.new_rows else []
             physical = whole
+        self.recorded = mark.now(self.con, None if info.reasons else RELATION)
+        if not info.reasons:  # the record's count grew by the rows read
+            info.new_rows = int(self.recorded[watermark.ROWS]) - (mark.recorded_rows or 0)
+            info.read = [f"{self.source} where {mark.describe()}"] if info.new_rows else []
         info.mode = FULL if info.reasons else INCREMENTAL
         info.watermark = col if info.reasons else mark.describe()
-        self.recorded = mark.now(self.con, None if info.reasons else RELATION)
         return info, FileDiff(), physical
 
     def _read_new(self, info: RunInfo, files: list[str], new: list[str],
@@ -287,10 +291,11 @@ class _Run:
         queries over every file (each is scored by checks.run._queries, as on a full run)."""
         known = set() if info.mode == FULL else self.st.partials
         if info.mode == INCREMENTAL:
+            whole_only = {c.id: c for c in every}
             for cid, wanted in needs.items():
-                if any(c.id == cid for c in every):
-                    info.every[cid] = f"{results[cid].assertion} cannot be combined from partials" + (
-                        " (a float column's mean)" if results[cid].assertion.endswith("mean_to_be_between") else "")
+                if cid in whole_only:
+                    info.every[cid] = (f"{results[cid].assertion} cannot be combined from partials"
+                                       f"{why_full(whole_only[cid])}")
                 elif any(p.name not in known for p in wanted):
                     info.every[cid] = "new or changed check: not recorded in STATE"
             for c in queries:
@@ -435,16 +440,12 @@ def _full_reasons(st: State, diff: FileDiff, source: str, kind: str, full: bool,
         return [f"STATE was recorded for another source ({st.meta.get('source')}, {st.meta.get('format')})"]
     reasons = []
     if diff.changed:
-        reasons.append(f"{plural(len(diff.changed), 'file')} changed since the last run: {_some(diff.changed)}")
+        reasons.append(f"{plural(len(diff.changed), 'file')} changed since the last run: {some(diff.changed)}")
     if diff.deleted:
-        reasons.append(f"{plural(len(diff.deleted), 'file')} deleted since the last run: {_some(diff.deleted)}")
+        reasons.append(f"{plural(len(diff.deleted), 'file')} deleted since the last run: {some(diff.deleted)}")
     return reasons
 
 
 def _differ(recorded: dict[str, str], new: dict[str, str]) -> str:
     names = [n for n in dict.fromkeys([*recorded, *new]) if recorded.get(n) != new.get(n)]
     return ", ".join(f"{n!r} {recorded.get(n) or 'absent'} recorded, {new.get(n) or 'absent'} now" for n in names[:3])
-
-
-def _some(paths: list[str], n: int = 3) -> str:
-    return ", ".join(paths[:n]) + (f" and {len(paths) - n} more" if len(paths) > n else "")

@@ -23,7 +23,7 @@ from typing import Any
 from scaffolder.checks.guards import SourceError
 from scaffolder.checks.incremental.files import FileDiff, Seen
 from scaffolder.checks.sources import delta_table, first_line, iceberg_table
-from scaffolder.report.words import plural
+from scaffolder.report.words import plural, some
 
 FORMATS = ("delta", "iceberg")
 
@@ -120,11 +120,7 @@ def reasons(snap: Snapshot, diff: FileDiff, recorded: str | None) -> list[str]:
     out = []
     if diff.deleted:
         out.append(f"{plural(len(diff.deleted), 'recorded file')} no longer in {snap.label} (compaction, delete "
-                   f"or overwrite {since}): {_some(diff.deleted)}")
+                   f"or overwrite {since}): {some(diff.deleted)}")
     if diff.changed:
-        out.append(f"{plural(len(diff.changed), 'file')} gained or lost delete files {since}: {_some(diff.changed)}")
+        out.append(f"{plural(len(diff.changed), 'file')} gained or lost delete files {since}: {some(diff.changed)}")
     return out
-
-
-def _some(paths: list[str], n: int = 3) -> str:
-    return ", ".join(paths[:n]) + (f" and {len(paths) - n} more" if len(paths) > n else "")

@@ -43,8 +43,14 @@ from scaffolder.checks.incremental.partials import (
     score_sql,
     together_columns,
 )
-from scaffolder.checks.incremental.run import IncrementalReport, Progress, RunInfo, _Run
-from scaffolder.checks.sources import first_line
+from scaffolder.checks.incremental.run import (
+    FILE_FORMATS,
+    IncrementalReport,
+    Progress,
+    RunInfo,
+    _Run,
+)
+from scaffolder.checks.sources import detect, first_line
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
@@ -68,6 +74,11 @@ def run_spark(contract: Contract, source: str, state: str, engine: Any, options:
     if "://" in source:
         raise UsageError(f"{source}: --state lists SOURCE's files to find the new ones, and can list only local "
                          "files for now (not object-store URIs): run without --state")
+    kind = detect(source, kw.get("source_format"))
+    if kind not in FILE_FORMATS:
+        raise UsageError(f"{source}: --state on Spark reads the new files of a Parquet, CSV or JSON "
+                         f"source; this is a {kind} source (Delta/Iceberg snapshots and tables past a "
+                         "watermark take --state on --engine duckdb): run without --state")
     eng = engine if isinstance(engine, SparkEngine) else make_engine("spark", **options)
     con = duckdb.connect()
     try:
@@ -99,14 +110,6 @@ class _SparkRun(_Run):
     # -- reading
 
     def _files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
-        from scaffolder.checks.incremental.run import FILE_FORMATS
-        from scaffolder.checks.sources import detect
-
-        kind = detect(self.source, source_format)
-        if kind not in FILE_FORMATS:
-            raise UsageError(f"{self.source}: --state on Spark reads the new files of a Parquet, CSV or JSON "
-                             f"source; this is a {kind} source (Delta/Iceberg snapshots and tables past a "
-                             "watermark take --state on --engine duckdb): run without --state")
         out = super()._files(full, source_format)
         if "spark_columns" not in self.engine_meta:  # nothing read: the types STATE recorded
             self.engine_meta["spark_columns"] = self.st.meta.get("spark_columns") or "{}"
