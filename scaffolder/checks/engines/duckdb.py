@@ -30,7 +30,9 @@ class DuckDBEngine(Engine):
 
         self.errors = (duckdb.Error,)
         self.con = sandbox.connect()
-        self.con.execute("SET TimeZone = 'UTC'")  # naive bounds and --now read as UTC, never the machine's zone
+        # naive bounds and --now read as UTC, never the machine's zone; GLOBAL, so that cursors
+        # (checks.incremental.jobs) read so too
+        self.con.execute("SET GLOBAL TimeZone = 'UTC'")
         self.dups: DuplicatePlan | None = None
 
     def open(self, source: str, fmt: str | None, text_columns: list[str]) -> Source:

@@ -28,15 +28,18 @@ from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
 from scaffolder.checks.incremental import snapshots, watermark
 from scaffolder.checks.incremental.files import FileDiff, compare
+from scaffolder.checks.incremental.jobs import Job, run_all
 from scaffolder.checks.incremental.partials import (
     ROWS,
     Part,
     batch_sql,
     combine_of,
+    create_sql,
     grow_sql,
     hits_sql,
     parts_of,
     score_sql,
+    score_together_sql,
     together_sql,
     why_full,
 )
@@ -343,72 +346,96 @@ class _Run:
                      materialise=self.kind != "parquet", name=name)
 
     def _read(self, parts: list[Part], relation: str | None, *, grows: bool) -> None:
-        """Each part's batch from `relation` into a temporary table (outside the transaction);
-        for a key index that `grows`, also the batch's keys it holds already."""
+        """Each part's batch from `relation` into a table of the in-memory database (outside the
+        transaction); for a key index that `grows`, also the batch's keys it holds already.
+        The statements run side by side (checks.incremental.jobs)."""
         import duckdb
 
         if relation is None:
             return
         aggs = [p for p in parts if p.kind == "agg" and p.name not in self.batches]
-        if len(aggs) > 1:  # one scan for all; on an error, each alone finds the culprit
-            sql, picks = together_sql(aggs, relation, params := Params())
-            row = f"__scaffolder_row_{relation}"
-            try:
-                self.con.execute(f"CREATE TEMP TABLE {row} AS {sql}", params.bound)
-            except duckdb.Error:
-                pass
-            else:  # each part's batch is its columns of that one row (no table of its own to write)
-                for part in aggs:
-                    self.batches[part.name] = f"(SELECT {picks[part.name]} FROM {row})"
-        for part in parts:
-            if part.name in self.batches:
-                continue
-            table = f"__scaffolder_batch_{part.name}"
-            try:
-                self.con.execute(f"CREATE TEMP TABLE {table} AS {batch_sql(part, relation, params := Params())}",
-                                 params.bound)
-                if grows and part.kind == "keys":
-                    self.con.execute(f"CREATE TEMP TABLE {table}_hits AS "
-                                     f"{hits_sql(part, self.st.table(part.name), table)}")
-            except duckdb.Error as exc:
+        together = aggs if len(aggs) > 1 else []  # one scan for all; on an error, each alone finds the culprit
+        alone = [p for p in parts if p.name not in self.batches and p not in together]
+        jobs = [self._together_job(together, relation)] if together else []
+        apart = {"side_by_side": self.snap is None}  # a snapshot's Arrow data is registered with self.con only
+        errors = run_all(self.con, [*jobs, *(self._batch_job(p, relation, grows) for p in alone)], (duckdb.Error,),
+                         **apart)
+        if together and errors[0] is not None:
+            alone, errors = together, run_all(self.con, [self._batch_job(p, relation, grows) for p in together],
+                                              (duckdb.Error,), **apart)
+        else:
+            errors = errors[len(jobs):]
+        for part, exc in zip(alone, errors, strict=True):
+            if exc is None:
+                self.batches[part.name] = f"__scaffolder_batch_{part.name}"
+            else:
                 self.errors[part.name] = exc
-                continue
-            self.batches[part.name] = table
+
+    def _together_job(self, aggs: list[Part], relation: str) -> Job:
+        """The job reading every `agg` part's batch in one scan: each part's batch is then its
+        columns of that one row (no table of its own to write)."""
+        sql, picks = together_sql(aggs, relation, params := Params())
+        row = f"__scaffolder_row_{relation}"
+
+        def job(cur: Any) -> None:
+            cur.execute(f"CREATE TABLE {row} AS {sql}", params.bound)
+            for part in aggs:
+                self.batches[part.name] = f"(SELECT {picks[part.name]} FROM {row})"
+
+        return job
+
+    def _batch_job(self, part: Part, relation: str, grows: bool) -> Job:
+        table = f"__scaffolder_batch_{part.name}"
+        sql = batch_sql(part, relation, params := Params())
+
+        def job(cur: Any) -> None:
+            cur.execute(f"CREATE TABLE {table} AS {sql}", params.bound)
+            if grows and part.kind == "keys":
+                cur.execute(f"CREATE TABLE {table}_hits AS {hits_sql(part, self.st.table(part.name), table)}")
+
+        return job
 
     def _grow(self, parts: list[Part], *, fresh: bool) -> None:
+        """Grow every part; the statements go to DuckDB as one string (a dozen small inserts
+        cost half as much that way)."""
         st = self.st
         if fresh:
             st.drop(set(st.partials))
+        pending: list[str] = []
         for part in parts:
             batch = self.batches.get(part.name)
             if batch is None:
                 continue
-            self._grow_part(part, batch, part.name in st.partials)
+            pending += self._grow_part(part, batch, part.name in st.partials)
             st.partials.add(part.name)
+        if pending:
+            self.con.execute(";\n".join(pending))
 
-    def _grow_part(self, part: Part, batch: str, exists: bool) -> None:
-        """Add the batch table `batch` to the part's table in STATE (creating it unless it `exists`)."""
+    def _grow_part(self, part: Part, batch: str, exists: bool) -> list[str]:
+        """The statements adding the batch table `batch` to the part's table in STATE (creating it
+        unless it `exists`)."""
         table = self.st.table(part.name)
-        hits = f"{batch}_hits" if exists and part.kind == "keys" else None
+        if not exists:
+            columns = [(r[0], r[1]) for r in self.con.execute(f"DESCRIBE SELECT * FROM {batch}").fetchall()]
+            return create_sql(part, table, batch, columns)
+        hits = f"{batch}_hits" if part.kind == "keys" else None
         if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
-            sqls = [f"INSERT INTO {table} SELECT * FROM {batch}"]  # no key seen before
-        else:
-            sqls = grow_sql(part, table, batch, exists, hits)
-        for sql in sqls:
-            self.con.execute(sql)
+            return [f"INSERT INTO {table} SELECT * FROM {batch}"]  # no key seen before
+        return grow_sql(part, table, batch, exists, hits)
 
     def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
-        """Every check's whole-table values (and the row count), a small statement each: the parts
-        are small tables, and one statement cross-joining a dozen of them cost more in DuckDB's join
-        planning (25 ms for 10 checks) than the dozen statements (a few ms)."""
-        rows = self.con.execute(f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}").fetchone()
-        values: dict[tuple[str, str], Any] = {("", "rows"): rows[0]}
+        """Every check's whole-table values (and the row count), in one statement
+        (partials.score_together_sql: a union, since a cross join of a dozen parts cost more in
+        DuckDB's join planning, 25 ms for 10 checks, than a statement each)."""
+        params = Params()
+        statements = [(f"SELECT CAST(sum(rows) AS BIGINT) FROM {self.st.table(ROWS.name)}", 1)]
+        keys: list[tuple[str, str]] = [("", "rows")]
         for c in checks:
-            params = Params()
             sql, outs = score_sql(c, lambda p: self.st.table(p.name), params)
-            row = self.con.execute(sql, params.bound).fetchone()
-            values.update(zip([(c.id, out) for out in outs], row, strict=True))
-        return values
+            statements.append((sql, len(outs)))
+            keys += [(c.id, out) for out in outs]
+        row = self.con.execute(score_together_sql(statements), params.bound).fetchone()
+        return dict(zip(keys, row, strict=True))
 
     def _samples(self, checks: list[Check], results: dict[str, Any], n: int, read: bool) -> None:
         """Duplicates from the key index (the whole table); other failing values from the files read."""

@@ -200,10 +200,10 @@ class _SparkRun(_Run):
 
     # -- growing and scoring, in the transaction
 
-    def _grow_part(self, part: Part, batch: str, exists: bool) -> None:
+    def _grow_part(self, part: Part, batch: str, exists: bool) -> list[str]:
+        """A key part's manifest grows here (bound values); the other parts' statements are returned."""
         if part.kind != "keys":
-            super()._grow_part(part, batch, exists)
-            return
+            return super()._grow_part(part, batch, exists)
         table = self.st.table(part.name)
         if not exists:
             self.con.execute(f"CREATE TABLE {table} {spark_keys.MANIFEST}")
@@ -212,6 +212,7 @@ class _SparkRun(_Run):
             self.con.execute(f"DELETE FROM {table}")
         if keys:  # an empty segment is left out (and swept)
             self.con.execute(f"INSERT INTO {table} VALUES (?, ?, ?)", [segment, keys, failed])
+        return []
 
     def _store(self, parts: list[Part], meta: dict[str, str], diff: FileDiff, scored: list[Check], *,
                fresh: bool) -> dict[tuple[str, str], Any]:

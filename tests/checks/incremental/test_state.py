@@ -279,3 +279,19 @@ def test_a_sql_rule_runs_over_every_file_with_state(table) -> None:
         assert report.run.every[few.id] == "an ODCS sql rule's query reads the whole table"
     run = _cli(str(contract), "--data", source, "--state", state, "--format", "json")
     assert run.returncode in (0, 1), run.stdout + run.stderr
+
+
+def test_a_key_index_keeps_its_text_keys_with_zstd(table) -> None:
+    """The compression partials.create_sql chooses (checkpoints half as long as DuckDB's default)."""
+    _, _, state = table
+    con = duckdb.connect(state, read_only=True)
+    try:
+        keys = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'k\\_%' "
+                                          "ESCAPE '\\'").fetchall()]
+        assert keys
+        for name in keys:
+            kinds = {r[0] for r in con.execute(f"SELECT compression FROM pragma_storage_info('{name}') "
+                                               "WHERE segment_type = 'VARCHAR'").fetchall()}
+            assert kinds == {"ZSTD"}, (name, kinds)
+    finally:
+        con.close()
