@@ -26,7 +26,7 @@ from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, plan
 from scaffolder.checks.engines.duckdb import DuckDBEngine
 from scaffolder.checks.guards import check_text, data_files
-from scaffolder.checks.incremental import snapshots, watermark
+from scaffolder.checks.incremental import snapshots, spark_keys, watermark
 from scaffolder.checks.incremental.files import FileDiff, compare
 from scaffolder.checks.incremental.jobs import Job, run_all
 from scaffolder.checks.incremental.partials import (
@@ -331,6 +331,8 @@ class _Run:
         except BaseException:
             st.rollback()
             raise
+        if st.meta.get("engine") == "spark" and "engine" not in self.engine_meta:  # DuckDB took over STATE:
+            spark_keys.remove(self.state_path)  # Spark's key segments are in no list any more
         return values
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:

@@ -123,3 +123,8 @@ def sweep(state: str, keep: dict[str, set[str]]) -> None:
             if segment not in keep[part]:
                 shutil.rmtree(os.path.join(where, segment), ignore_errors=True)
 
+
+
+def remove(state: str) -> None:
+    """Remove every segment of STATE: a run of another engine recorded STATE anew."""
+    shutil.rmtree(folder(state), ignore_errors=True)

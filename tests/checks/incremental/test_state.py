@@ -295,3 +295,21 @@ def test_a_key_index_keeps_its_text_keys_with_zstd(table) -> None:
             assert kinds == {"ZSTD"}, (name, kinds)
     finally:
         con.close()
+
+
+def test_a_duckdb_run_over_a_spark_state_removes_the_spark_key_segments(table) -> None:
+    """A STATE Spark recorded (its key index: segments in STATE.spark/) that a DuckDB run records anew
+    (a full run) leaves no segment behind."""
+    contract, source, state = table
+    con = duckdb.connect(state)
+    con.execute("UPDATE scaffolder_state SET value = 'spark' WHERE key = 'engine'")
+    con.execute("INSERT INTO scaffolder_state SELECT 'engine', 'spark' WHERE NOT EXISTS "
+                "(SELECT 1 FROM scaffolder_state WHERE key = 'engine')")
+    con.close()
+    segment = Path(state + ".spark") / "k_0123456789abcdef" / "segment"
+    segment.mkdir(parents=True)
+    (segment / "part-0.parquet").write_bytes(b"PAR1")
+    report = run_incremental(contract, source, state, now=NOW_TS)
+    assert report.run is not None and report.run.reasons == ["STATE was recorded by --engine spark"]
+    assert not Path(state + ".spark").exists()
+    same_as_full(report, contract, source)
