@@ -350,7 +350,7 @@ class _Run:
     def _read(self, parts: list[Part], relation: str | None, *, grows: bool) -> None:
         """Each part's batch from `relation` into a table of the in-memory database (outside the
         transaction); for a key index that `grows`, also the batch's keys it holds already.
-        The statements run side by side (checks.incremental.jobs)."""
+        The statements of a batch of new files run side by side (checks.incremental.jobs)."""
         import duckdb
 
         if relation is None:
@@ -359,7 +359,10 @@ class _Run:
         together = aggs if len(aggs) > 1 else []  # one scan for all; on an error, each alone finds the culprit
         alone = [p for p in parts if p.name not in self.batches and p not in together]
         jobs = [self._together_job(together, relation)] if together else []
-        apart = {"side_by_side": self.snap is None}  # a snapshot's Arrow data is registered with self.con only
+        # side by side only for the new files (often one row group, one thread each), not for every file (each
+        # statement is parallel there already, and two hash tables of every key would be held at once); never
+        # for a snapshot, whose Arrow data is registered with self.con only
+        apart = {"side_by_side": grows and self.snap is None}
         errors = run_all(self.con, [*jobs, *(self._batch_job(p, relation, grows) for p in alone)], (duckdb.Error,),
                          **apart)
         if together and errors[0] is not None:
