@@ -26,6 +26,10 @@ ALIAS = "__scaffolder_state"
 META = f"{ALIAS}.scaffolder_state"
 FILES = f"{ALIAS}.scaffolder_files"
 VERSION = "1"
+# A run's batch of at least this many keys is written straight into STATE's file as whole row groups,
+# not through the WAL and again at the checkpoint: 100k keys into two key indexes took 54 ms with
+# DuckDB's 122,880 (15 ms commit, 25 ms checkpoint) and take 33 ms; 10M keys take 150 MB, not 132.
+ROW_GROUP_SIZE = 16_384
 
 
 def paths(path: str) -> list[str]:
@@ -49,7 +53,7 @@ class State:
         if os.path.lexists(path):
             regular(path)
         try:
-            con.execute(f"ATTACH {literal(path)} AS {ALIAS}")
+            con.execute(f"ATTACH {literal(path)} AS {ALIAS} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         except duckdb.Error as exc:
             if "lock" in str(exc).lower():
                 raise StateError(f"{path}: in use by another run (it holds the file's lock); run again when "

@@ -313,3 +313,43 @@ def test_a_duckdb_run_over_a_spark_state_removes_the_spark_key_segments(table) -
     assert report.run is not None and report.run.reasons == ["STATE was recorded by --engine spark"]
     assert not Path(state + ".spark").exists()
     same_as_full(report, contract, source)
+
+
+KEYS_CONTRACT = """apiVersion: datamesh.io/v1
+kind: DataProduct
+metadata: {name: keys.many, domain: keys, version: 1.0.0}
+spec:
+  owner: team@company.io
+  schema:
+    type: parquet
+    fields:
+      - {name: id, type: string, constraints: {primary_key: true}}
+"""
+
+
+def test_a_key_index_is_kept_in_small_row_groups(tmp_path: Path) -> None:
+    """STATE is attached with state.ROW_GROUP_SIZE: a batch of that many keys or more is written as whole
+    row groups (not through the WAL and again at the checkpoint)."""
+    from scaffolder.checks.incremental.state import ROW_GROUP_SIZE
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "c.yaml").write_text(KEYS_CONTRACT)
+    con = duckdb.connect()
+    for name, start, end in (("a", 0, 40_000), ("b", 40_000, 70_000)):
+        con.execute(f"COPY (SELECT 'K' || (i % 69_999) AS id FROM range({start}, {end}) t(i)) "
+                    f"TO '{tmp_path / 'data' / name}.parquet' (FORMAT parquet)")
+        source, state = str(tmp_path / "data" / "*.parquet"), str(tmp_path / "state.duckdb")
+        report = run_incremental(tmp_path / "c.yaml", source, state)
+        assert report.run is not None and report.run.mode == ("full" if name == "a" else "incremental")
+        assert results(report) == results(run_checks(tmp_path / "c.yaml", source))
+    con.close()
+    con = duckdb.connect(state, read_only=True)
+    try:
+        (table,) = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name "
+                                               "LIKE 'k\\_%' ESCAPE '\\'").fetchall()]
+        sizes = con.execute(f"SELECT max(count), count(DISTINCT row_group_id) FROM pragma_storage_info('{table}') "
+                            "WHERE column_name = 'k0' AND segment_type = 'VARCHAR'").fetchone()
+        assert sizes[0] <= ROW_GROUP_SIZE and sizes[1] >= 70_000 // ROW_GROUP_SIZE, sizes
+        assert con.execute(f"SELECT sum(n) FROM {table} WHERE n > 1").fetchone()[0] == 2  # K0 twice
+    finally:
+        con.close()
