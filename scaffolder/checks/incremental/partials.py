@@ -183,14 +183,13 @@ def create_sql(part: Part, table: str, batch: str, columns: list[tuple[str, str]
     return [f"CREATE TABLE {table} ({spec})", f"INSERT INTO {table} SELECT * FROM {batch}"]
 
 
-def grow_sql(part: Part, table: str, batch: str, exists: bool, hits: str | None = None) -> list[str]:
-    """Statements adding the batch table `batch` to the part's table in STATE (which `exists`:
-    a new table is create_sql's).
+def grow_sql(part: Part, table: str, batch: str, hits: str | None = None) -> list[str]:
+    """Statements adding the batch table `batch` to the part's table in STATE (one that exists: a new
+    one is create_sql's).
 
     A key index needs `hits` (hits_sql's rows, read before the transaction): their counts
     grow, the other keys of the batch are appended.
     """
-    assert exists
     if part.kind == "agg":
         return [f"INSERT INTO {table} SELECT * FROM {batch}"]
     if part.kind == "distinct":

@@ -426,7 +426,7 @@ class _Run:
         hits = f"{batch}_hits" if part.kind == "keys" else None
         if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
             return [f"INSERT INTO {table} SELECT * FROM {batch}"]  # no key seen before
-        return grow_sql(part, table, batch, exists, hits)
+        return grow_sql(part, table, batch, hits)
 
     def _score(self, checks: list[Check]) -> dict[tuple[str, str], Any]:
         """Every check's whole-table values (and the row count), in one statement

@@ -124,7 +124,6 @@ def sweep(state: str, keep: dict[str, set[str]]) -> None:
                 shutil.rmtree(os.path.join(where, segment), ignore_errors=True)
 
 
-
 def remove(state: str) -> None:
     """Remove every segment of STATE: a run of another engine recorded STATE anew."""
     shutil.rmtree(folder(state), ignore_errors=True)
