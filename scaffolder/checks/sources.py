@@ -261,7 +261,7 @@ def _arrow(con: Any, source: Source, data: Any, text: str) -> dict[str, str]:
 
 def _delta(text: str) -> Any:
     try:
-        return delta_table(text).to_pyarrow_dataset()
+        return delta_dataset(delta_table(text), text)
     except SourceError:
         raise
     except Exception as exc:  # deltalake raises its own error types
@@ -277,6 +277,19 @@ def delta_table(text: str) -> Any:
         return DeltaTable(text)
     except Exception as exc:  # deltalake raises its own error types
         raise SourceError(f"{text}: cannot be read as a Delta table: {first_line(exc)}") from exc
+
+
+def delta_dataset(table: Any, text: str) -> Any:
+    """The table's Arrow dataset, its files opened by Arrow's own local file system.
+
+    deltalake's default is a Python file system (its storage handler): Arrow's I/O threads then
+    take the GIL for every file they open, while DuckDB scans the dataset from its own threads,
+    which deadlocked now and then (a test run hung in `PyFileSystem::OpenInputFile` waiting for the
+    GIL). A Delta table here is a local folder (delta_table), so no Python runs during the scan.
+    """
+    import pyarrow.fs as pafs
+
+    return table.to_pyarrow_dataset(filesystem=pafs.SubTreeFileSystem(os.path.abspath(text), pafs.LocalFileSystem()))
 
 
 def _iceberg(text: str) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 
 from scaffolder.checks.guards import SourceError
 from scaffolder.checks.incremental.files import FileDiff, Seen
-from scaffolder.checks.sources import delta_table, first_line, iceberg_table
+from scaffolder.checks.sources import delta_dataset, delta_table, first_line, iceberg_table
 from scaffolder.report.words import plural, some
 
 FORMATS = ("delta", "iceberg")
@@ -71,7 +71,7 @@ def _delta(text: str) -> Snapshot:
     import os
 
     table = delta_table(text)
-    dataset = table.to_pyarrow_dataset()
+    dataset = delta_dataset(table, text)
     snap = Snapshot("delta", str(table.version()), reader=dataset)
     root = os.path.abspath(text)
     for fragment in dataset.get_fragments():

@@ -176,3 +176,19 @@ def test_cli_names_the_snapshot_and_the_files_read(tmp_path: Path, contract: Pat
     assert [Path(f).parent for f in run["read"]] == [Path(source)] and run["files"] == 2
     text = subprocess.run(cli, cwd=ROOT, env=env, capture_output=True, text=True).stdout
     assert "incremental run: no new files of 2; results from STATE" in text and "snapshot: version 1" in text
+
+
+def test_a_delta_table_is_read_through_arrows_own_file_system(tmp_path: Path) -> None:
+    """Not deltalake's Python file system: with it, Arrow's I/O threads take the GIL for every file
+    while DuckDB scans from its own threads, which deadlocked a test run (sources.delta_dataset)."""
+    import pyarrow.fs as pafs
+    from deltalake import write_deltalake
+
+    from scaffolder.checks.incremental.snapshots import current
+
+    source = str(tmp_path / "delta")
+    write_deltalake(source, arrow(rows()[:4]), partition_by=["status"])
+    snap = current(source, "delta")
+    assert not isinstance(snap.reader.filesystem, pafs.PyFileSystem)
+    assert not isinstance(snap.arrow(list(snap.files)).filesystem, pafs.PyFileSystem)
+    assert snap.arrow(list(snap.files)).to_table().num_rows == 4
