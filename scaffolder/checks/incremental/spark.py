@@ -18,22 +18,27 @@ Spark changes:
 
 STATE records `engine: spark` and the columns' Spark types; a STATE another
 engine recorded makes a full run. SOURCE's files are listed on the local file
-system: an object-store URI with --state is a usage error (exit 2).
+system when SOURCE is a path or glob, and through the session when it is a URI
+(`s3a://`, `gs://`, `abfss://`, `hdfs://`, `file://`: checks.incremental.spark_files),
+which STATE records as given.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import time
 from typing import Any
 
+from scaffolder.checks import sandbox
 from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.guards import SourceError
-from scaffolder.checks.incremental import spark_keys
-from scaffolder.checks.incremental.files import FileDiff
+from scaffolder.checks.incremental import spark_files, spark_keys
+from scaffolder.checks.incremental.files import FileDiff, compare_listed
 from scaffolder.checks.incremental.partials import (
     ROWS,
     Part,
@@ -45,11 +50,15 @@ from scaffolder.checks.incremental.partials import (
 )
 from scaffolder.checks.incremental.run import (
     FILE_FORMATS,
+    FULL,
     IncrementalReport,
     Progress,
     RunInfo,
+    _full_reasons,
     _Run,
 )
+from scaffolder.checks.incremental.state import State
+from scaffolder.checks.incremental.state import paths as state_paths
 from scaffolder.checks.sources import detect, first_line
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
@@ -71,9 +80,6 @@ def run_spark(contract: Contract, source: str, state: str, engine: Any, options:
     name = engine if isinstance(engine, str) else getattr(engine, "name", "?")
     if name != "spark":
         raise UsageError(f"--state works with --engine duckdb or spark, not --engine {name}")
-    if "://" in source:
-        raise UsageError(f"{source}: --state lists SOURCE's files to find the new ones, and can list only local "
-                         "files for now (not object-store URIs): run without --state")
     kind = detect(source, kw.get("source_format"))
     if kind not in FILE_FORMATS:
         raise UsageError(f"{source}: --state on Spark reads the new files of a Parquet, CSV or JSON "
@@ -110,10 +116,30 @@ class _SparkRun(_Run):
     # -- reading
 
     def _files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
-        out = super()._files(full, source_format)
+        out = self._uri_files(full, source_format) if spark_files.is_uri(self.source) else super()._files(
+            full, source_format)
         if "spark_columns" not in self.engine_meta:  # nothing read: the types STATE recorded
             self.engine_meta["spark_columns"] = self.st.meta.get("spark_columns") or "{}"
         return out
+
+    def _uri_files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """`_files` for a URI: listed (and, for the racy-file rule, hashed) through the session."""
+        self.kind = detect(self.source, source_format)
+        self.engine_meta["source"] = self.source  # a URI is its own absolute path
+        started_ns = time.time_ns()
+        listed = spark_files.listed(self.spark, self.source, self.eng.errors)
+        files = self.files = [x.name for x in listed]
+        sandbox.allow_only(self.con, state_paths(self.state_path))  # DuckDB opens STATE only
+        st = self.st = State(self.con, self.state_path)
+        diff = compare_listed(listed, st.files, started_ns,
+                              lambda paths: spark_files.digests(self.spark, paths, self.eng.errors))
+        info = RunInfo(self.state_path, FULL, len(files))
+        info.reasons = self._full_reasons(diff, full)
+        return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _full_reasons(self, diff: FileDiff, full: bool) -> list[str]:
+        where = self.source if spark_files.is_uri(self.source) else os.path.abspath(self.source)
+        return _full_reasons(self.st, diff, where, self.kind, full, "spark")
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:
         from scaffolder.checks.engines.spark import spark_type
