@@ -34,10 +34,10 @@ from typing import Any
 
 from scaffolder.checks import sandbox
 from scaffolder.checks.assertions import Combine
-from scaffolder.checks.compile import Check, Counting
+from scaffolder.checks.compile import Check, Counting, main_statement
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.guards import SourceError
-from scaffolder.checks.incremental import spark_files, spark_keys
+from scaffolder.checks.incremental import spark_files, spark_keys, spark_mean
 from scaffolder.checks.incremental.files import FileDiff, compare_listed
 from scaffolder.checks.incremental.partials import (
     ROWS,
@@ -49,6 +49,7 @@ from scaffolder.checks.incremental.partials import (
     together_columns,
 )
 from scaffolder.checks.incremental.run import (
+    EVERY,
     FILE_FORMATS,
     FULL,
     IncrementalReport,
@@ -59,7 +60,7 @@ from scaffolder.checks.incremental.run import (
 )
 from scaffolder.checks.incremental.state import State
 from scaffolder.checks.incremental.state import paths as state_paths
-from scaffolder.checks.sources import detect, first_line
+from scaffolder.checks.sources import RELATION, detect, first_line
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
@@ -112,6 +113,9 @@ class _SparkRun(_Run):
         self.spark = eng.spark
         self.segments: dict[str, tuple[str, int, int]] = {}  # key part -> (new segment, its keys, duplicates added)
         self.compacted: set[str] = set()  # key parts whose new segment replaces every listed one
+        self.means: dict[str, tuple[Any, str]] = {}  # mean part -> (Spark's avg rebuilt, its Spark type)
+        self.unrebuilt: dict[str, str] = {}  # check id -> why its mean cannot be rebuilt on this data
+        self.opened: set[str] = set()  # the views of files opened (RELATION, EVERY)
 
     # -- reading
 
@@ -120,6 +124,7 @@ class _SparkRun(_Run):
             full, source_format)
         if "spark_columns" not in self.engine_meta:  # nothing read: the types STATE recorded
             self.engine_meta["spark_columns"] = self.st.meta.get("spark_columns") or "{}"
+        self.info = out[0]
         return out
 
     def _uri_files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
@@ -144,6 +149,7 @@ class _SparkRun(_Run):
     def _open(self, files: list[str], name: str) -> dict[str, str]:
         from scaffolder.checks.engines.spark import spark_type
 
+        self.opened.add(name)
         strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
         try:
             columns = self.eng.read_files(files, self.kind, strings, name)
@@ -262,6 +268,8 @@ class _SparkRun(_Run):
                 failed, total = st.rows(f"SELECT (SELECT coalesce(sum(failed), 0) FROM {st.table(parts[1].name)}), "
                                         f"(SELECT sum(total) FROM {st.table(parts[0].name)})")[0]
                 values.update({(c.id, "failed"): failed, (c.id, "total"): total})
+            elif kind is Combine.MEAN and not self._rebuild_mean(c, parts[0]):
+                values.update(self._from_every_file(c))
             else:
                 on_spark.append(c)
         if on_spark:
@@ -285,9 +293,44 @@ class _SparkRun(_Run):
                            params.bound)
         return dict(zip(outputs, row, strict=True))
 
+    def _rebuild_mean(self, c: Check, part: Part) -> bool:
+        """Spark's avg from the part's sums (checks.incremental.spark_mean), kept for `_view`; False
+        (and why, for the report) when it cannot be rebuilt bit for bit."""
+        types = json.loads(self.engine_meta.get("spark_columns") or "{}")
+        spark_type = types[c.reads[0]]
+        value, why = spark_mean.rebuild(spark_type, self.st.rows(f"SELECT s, u, n FROM {self.st.table(part.name)}"))
+        if why:
+            self.unrebuilt[c.id] = why
+            return False
+        self.means[part.name] = (value, spark_mean.result_type(spark_type))
+        return True
+
+    def _from_every_file(self, c: Check) -> dict[tuple[str, Any], Any]:
+        """A mean that cannot be rebuilt: its full-run value, from every file (read now, in the run's
+        transaction; a full run's files are open already)."""
+        relation = RELATION
+        if self.info.mode != FULL:
+            self.info.every[c.id] = (f"{c.assertion} cannot be combined from partials on this data "
+                                     f"({self.unrebuilt[c.id]})")
+            if EVERY not in self.opened:
+                self._open(self.files, EVERY)
+            relation = EVERY
+        stmt = main_statement([c], relation, None, SPARK)
+        try:
+            row = self.eng.one(stmt.sql, stmt.bound)
+        except self.eng.errors as exc:
+            c.error = f"cannot be evaluated on this data: {self.eng.in_our_words(exc)[0]}"
+            return {}
+        return {out: v for out, v in zip(stmt.outputs, row, strict=True) if out[0] == c.id}
+
     def _view(self, part: Part, c: Check, types: dict[str, str]) -> str:
-        """A Spark temp view of the part's rows in STATE, its texts cast back to `c`'s type."""
+        """A Spark temp view of the part's rows in STATE, its texts cast back to `c`'s type (a mean's
+        part: one row, the rebuilt mean `a` in the type of Spark's avg)."""
         view = f"__scaffolder_part_{part.name}"
+        if part.name in self.means:
+            value, typ = self.means[part.name]
+            self.spark.createDataFrame([(value,)], f"a {typ}").createOrReplaceTempView(view)
+            return view
         arrow = self.con.sql(f"SELECT * FROM {self.st.table(part.name)}").to_arrow_table()
         self.spark.createDataFrame(arrow).createOrReplaceTempView(view + "_text")
         column = "v" if part.kind == "distinct" else "m"
