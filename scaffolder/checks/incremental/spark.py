@@ -14,7 +14,11 @@ Spark changes:
   (checks.incremental.spark_keys); its `k_*` table lists the segments;
 - checks are scored on Spark from the parts (the texts cast back to the
   column's type, predicates in Spark SQL), except the plain sums, which
-  STATE adds up itself: the results equal a full Spark run's.
+  STATE adds up itself: the results equal a full Spark run's;
+- an integer or decimal mean keeps exact sums and is rebuilt as Spark's own
+  `avg` (checks.incremental.spark_mean); where that cannot be bit for bit on
+  the data (a double sum past 2^53, a decimal sum that could overflow), the
+  check reads every file on that run, as a full run computes it.
 
 STATE records `engine: spark` and the columns' Spark types; a STATE another
 engine recorded makes a full run. SOURCE's files are listed on the local file

@@ -162,3 +162,26 @@ def test_a_bigint_mean_past_2_53_reads_every_file(tmp_path: Path, engine) -> Non
     assert "past 2^53" in inc.run.every["b_mean"] and set(inc.run.every) == {"b_mean"}
     observed = {c.id: c.observed for c in full.checks}["b_mean"]
     assert observed != float(2**53 + 3) / 4  # the exact sum over the count is not what Spark says
+
+
+def test_the_rebuild_rules_without_spark() -> None:
+    """spark_mean.rebuild on hand-made parts: ties away from zero, the null past the result's precision,
+    Spark's `1E-34` texts, and where it refuses (2^53 for integers, the sum type for decimals)."""
+    rebuild = spark_mean.rebuild
+    assert rebuild("decimal(10,2)", [("0.01", "0.01", "1"), ("0.00", "0.00", "31")]) == (Decimal("0.000313"), "")
+    assert rebuild("decimal(10,2)", [("-0.01", "0.01", "32")]) == (Decimal("-0.000313"), "")
+    assert rebuild("decimal(10,2)", [("-0.01", "0.01", "30000")]) == (Decimal("0.000000"), "")  # no negative zero
+    assert str(rebuild("decimal(10,2)", [("-0.01", "0.01", "30000")])[0]) == "0.000000"
+    assert rebuild("decimal(38,34)", [("1E-34", "1E-34", "20000")]) == (Decimal("1E-38"), "")  # 0.5e-38, half up
+    big = "1234567890123456789012345678.0123456789"
+    assert rebuild("decimal(38,10)", [(big, big, "3")]) == (None, "")  # 27 integer digits > decimal(38,14)'s 24
+    assert rebuild("decimal(10,2)", [(None, None, "0"), ("1.00", "1.00", "2")]) == (Decimal("0.500000"), "")
+    assert rebuild("decimal(10,2)", [(None, None, "0")]) == (None, "")  # no values: null, as avg
+    assert "overflowed" in rebuild("decimal(10,2)", [(None, None, "5")])[1]
+    assert "decimal(38,0)" in rebuild("decimal(38,0)", [("1", "1" + "0" * 38, "2")])[1]
+    assert rebuild("bigint", [(str(2**53), str(2**53), "2")]) == (2.0**52, "")
+    assert "2^53" in rebuild("bigint", [(str(2**53), str(2**53), "1"), ("-1", "1", "1")])[1]
+    assert rebuild("int", [("5", "5", "3")]) == (5 / 3, "")
+    assert rebuild("int", [(None, None, "0")]) == (None, "")
+    assert spark_mean.result_type("decimal(36,30)") == "decimal(38,34)"
+    assert spark_mean.result_type("bigint") == "double"
