@@ -22,6 +22,7 @@ from typing import Any
 from scaffolder.checks.assertions import Combine
 from scaffolder.checks.compile import Check, Counting, not_all_null
 from scaffolder.checks.dialects import Dialect
+from scaffolder.checks.incremental import spark_mean
 from scaffolder.checks.sql import Params
 
 Exprs = Callable[[Params], list[tuple[str, str]]]  # (column of the part, SQL aggregate over a batch, in
@@ -55,8 +56,10 @@ def _demoted(c: Check) -> str:
         return ""
     if c.col.is_float:
         return "a float column's mean: its rounding depends on every value"
-    if c.col.dialect.name != "duckdb":
-        return f"a mean on {c.col.dialect.name}: partial sums are kept for DuckDB's exact mean only"
+    if c.col.dialect.name == "spark" and not spark_mean.combines(c.col.physical):
+        return f"a mean of a {c.col.physical} column on spark: only integer and decimal means are rebuilt"
+    if c.col.dialect.name not in ("duckdb", "spark"):
+        return f"a mean on {c.col.dialect.name}: partial sums are kept for DuckDB's and Spark's means only"
     return ""
 
 
@@ -99,9 +102,10 @@ def parts_of(c: Check) -> list[Part]:
     if kind in (Combine.MIN, Combine.MAX):
         return [Part(_name("p_", c, kind.value, c.counting), "agg", exprs=lambda p: [
             ("m", _latest(c, p.dialect) if c.counting is Counting.FRESHNESS else c.aggregate())])]
-    if kind is Combine.MEAN:
-        return [Part(_name("p_", c, "mean"), "agg", exprs=lambda _p: [("s", f"sum({c.col.sql})"),
-                                                                     ("n", f"count({c.col.sql})")])]
+    if kind is Combine.MEAN:  # Spark: its avg rebuilt from exact sums (checks.incremental.spark_mean)
+        return [Part(_name("p_", c, "mean"), "agg", exprs=lambda p: spark_mean.exprs(
+            c.col.sql, c.col.physical, p.dialect) if p.dialect.name == "spark" else [("s", f"sum({c.col.sql})"),
+                                                                                    ("n", f"count({c.col.sql})")])]
     return []  # COLUMNS: nothing to read; FULL: read over every file on every run
 
 
@@ -221,8 +225,10 @@ def score_sql(c: Check, tables: Callable[[Part], str], params: Params) -> tuple[
     if kind is Combine.ROWS:
         whole = f"SELECT CAST(sum(rows) AS BIGINT) AS a FROM {parts[0]}"
         failing = c.predicate(params, "a")
-    elif kind is Combine.MEAN:  # the full run's exact_mean, from the summed partial sums: the same double
-        whole = f"SELECT CAST(sum(s) AS DOUBLE) / sum(n) AS a FROM {parts[0]}"
+    elif kind is Combine.MEAN:  # the full run's exact_mean, from the summed partial sums: the same double;
+        # on Spark, the part is given as its avg rebuilt from them (checks.incremental.spark_mean): one row
+        whole = (f"SELECT a FROM {parts[0]}" if d.name == "spark" else
+                 f"SELECT CAST(sum(s) AS DOUBLE) / sum(n) AS a FROM {parts[0]}")
         failing = f"a IS NULL OR {c.predicate(params, 'a')}"
     else:
         whole = f"SELECT {kind.value}(m) AS a FROM {parts[0]}"

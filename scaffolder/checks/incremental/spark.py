@@ -14,26 +14,35 @@ Spark changes:
   (checks.incremental.spark_keys); its `k_*` table lists the segments;
 - checks are scored on Spark from the parts (the texts cast back to the
   column's type, predicates in Spark SQL), except the plain sums, which
-  STATE adds up itself: the results equal a full Spark run's.
+  STATE adds up itself: the results equal a full Spark run's;
+- an integer or decimal mean keeps exact sums and is rebuilt as Spark's own
+  `avg` (checks.incremental.spark_mean); where that cannot be bit for bit on
+  the data (a double sum past 2^53, a decimal sum that could overflow), the
+  check reads every file on that run, as a full run computes it.
 
 STATE records `engine: spark` and the columns' Spark types; a STATE another
 engine recorded makes a full run. SOURCE's files are listed on the local file
-system: an object-store URI with --state is a usage error (exit 2).
+system when SOURCE is a path or glob, and through the session when it is a URI
+(`s3a://`, `gs://`, `abfss://`, `hdfs://`, `file://`: checks.incremental.spark_files),
+which STATE records as given.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import time
 from typing import Any
 
+from scaffolder.checks import sandbox
 from scaffolder.checks.assertions import Combine
-from scaffolder.checks.compile import Check, Counting
+from scaffolder.checks.compile import Check, Counting, main_statement
 from scaffolder.checks.dialects import SPARK
 from scaffolder.checks.guards import SourceError
-from scaffolder.checks.incremental import spark_keys
-from scaffolder.checks.incremental.files import FileDiff
+from scaffolder.checks.incremental import spark_files, spark_keys, spark_mean
+from scaffolder.checks.incremental.files import FileDiff, compare_listed
 from scaffolder.checks.incremental.partials import (
     ROWS,
     Part,
@@ -44,13 +53,18 @@ from scaffolder.checks.incremental.partials import (
     together_columns,
 )
 from scaffolder.checks.incremental.run import (
+    EVERY,
     FILE_FORMATS,
+    FULL,
     IncrementalReport,
     Progress,
     RunInfo,
+    _full_reasons,
     _Run,
 )
-from scaffolder.checks.sources import detect, first_line
+from scaffolder.checks.incremental.state import State
+from scaffolder.checks.incremental.state import paths as state_paths
+from scaffolder.checks.sources import RELATION, detect, first_line
 from scaffolder.checks.sql import Params
 from scaffolder.contract.model import Contract
 from scaffolder.errors import UsageError
@@ -71,9 +85,6 @@ def run_spark(contract: Contract, source: str, state: str, engine: Any, options:
     name = engine if isinstance(engine, str) else getattr(engine, "name", "?")
     if name != "spark":
         raise UsageError(f"--state works with --engine duckdb or spark, not --engine {name}")
-    if "://" in source:
-        raise UsageError(f"{source}: --state lists SOURCE's files to find the new ones, and can list only local "
-                         "files for now (not object-store URIs): run without --state")
     kind = detect(source, kw.get("source_format"))
     if kind not in FILE_FORMATS:
         raise UsageError(f"{source}: --state on Spark reads the new files of a Parquet, CSV or JSON "
@@ -106,18 +117,43 @@ class _SparkRun(_Run):
         self.spark = eng.spark
         self.segments: dict[str, tuple[str, int, int]] = {}  # key part -> (new segment, its keys, duplicates added)
         self.compacted: set[str] = set()  # key parts whose new segment replaces every listed one
+        self.means: dict[str, tuple[Any, str]] = {}  # mean part -> (Spark's avg rebuilt, its Spark type)
+        self.unrebuilt: dict[str, str] = {}  # check id -> why its mean cannot be rebuilt on this data
+        self.opened: set[str] = set()  # the views of files opened (RELATION, EVERY)
 
     # -- reading
 
     def _files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
-        out = super()._files(full, source_format)
+        out = self._uri_files(full, source_format) if spark_files.is_uri(self.source) else super()._files(
+            full, source_format)
         if "spark_columns" not in self.engine_meta:  # nothing read: the types STATE recorded
             self.engine_meta["spark_columns"] = self.st.meta.get("spark_columns") or "{}"
+        self.info = out[0]
         return out
+
+    def _uri_files(self, full: bool, source_format: str | None) -> tuple[RunInfo, FileDiff, dict[str, str]]:
+        """`_files` for a URI: listed (and, for the racy-file rule, hashed) through the session."""
+        self.kind = detect(self.source, source_format)
+        self.engine_meta["source"] = self.source  # a URI is its own absolute path
+        started_ns = time.time_ns()
+        listed = spark_files.listed(self.spark, self.source, self.eng.errors)
+        files = self.files = [x.name for x in listed]
+        sandbox.allow_only(self.con, state_paths(self.state_path))  # DuckDB opens STATE only
+        st = self.st = State(self.con, self.state_path)
+        diff = compare_listed(listed, st.files, started_ns,
+                              lambda paths: spark_files.digests(self.spark, paths, self.eng.errors))
+        info = RunInfo(self.state_path, FULL, len(files))
+        info.reasons = self._full_reasons(diff, full)
+        return info, diff, self._read_new(info, files, diff.new, st.columns or {})
+
+    def _full_reasons(self, diff: FileDiff, full: bool) -> list[str]:
+        where = self.source if spark_files.is_uri(self.source) else os.path.abspath(self.source)
+        return _full_reasons(self.st, diff, where, self.kind, full, "spark")
 
     def _open(self, files: list[str], name: str) -> dict[str, str]:
         from scaffolder.checks.engines.spark import spark_type
 
+        self.opened.add(name)
         strings = [f.name for f in self.contract.fields if f.type is not None and f.type.is_string]
         try:
             columns = self.eng.read_files(files, self.kind, strings, name)
@@ -237,6 +273,8 @@ class _SparkRun(_Run):
                 failed, total = st.rows(f"SELECT (SELECT coalesce(sum(failed), 0) FROM {st.table(parts[1].name)}), "
                                         f"(SELECT sum(total) FROM {st.table(parts[0].name)})")[0]
                 values.update({(c.id, "failed"): failed, (c.id, "total"): total})
+            elif kind is Combine.MEAN and not self._rebuild_mean(c, parts[0]):
+                values.update(self._from_every_file(c))
             else:
                 on_spark.append(c)
         if on_spark:
@@ -260,9 +298,44 @@ class _SparkRun(_Run):
                            params.bound)
         return dict(zip(outputs, row, strict=True))
 
+    def _rebuild_mean(self, c: Check, part: Part) -> bool:
+        """Spark's avg from the part's sums (checks.incremental.spark_mean), kept for `_view`; False
+        (and why, for the report) when it cannot be rebuilt bit for bit."""
+        types = json.loads(self.engine_meta.get("spark_columns") or "{}")
+        spark_type = types[c.reads[0]]
+        value, why = spark_mean.rebuild(spark_type, self.st.rows(f"SELECT s, u, n FROM {self.st.table(part.name)}"))
+        if why:
+            self.unrebuilt[c.id] = why
+            return False
+        self.means[part.name] = (value, spark_mean.result_type(spark_type))
+        return True
+
+    def _from_every_file(self, c: Check) -> dict[tuple[str, Any], Any]:
+        """A mean that cannot be rebuilt: its full-run value, from every file (read now, in the run's
+        transaction; a full run's files are open already)."""
+        relation = RELATION
+        if self.info.mode != FULL:
+            self.info.every[c.id] = (f"{c.assertion} cannot be combined from partials on this data "
+                                     f"({self.unrebuilt[c.id]})")
+            if EVERY not in self.opened:
+                self._open(self.files, EVERY)
+            relation = EVERY
+        stmt = main_statement([c], relation, None, SPARK)
+        try:
+            row = self.eng.one(stmt.sql, stmt.bound)
+        except self.eng.errors as exc:
+            c.error = f"cannot be evaluated on this data: {self.eng.in_our_words(exc)[0]}"
+            return {}
+        return {out: v for out, v in zip(stmt.outputs, row, strict=True) if out[0] == c.id}
+
     def _view(self, part: Part, c: Check, types: dict[str, str]) -> str:
-        """A Spark temp view of the part's rows in STATE, its texts cast back to `c`'s type."""
+        """A Spark temp view of the part's rows in STATE, its texts cast back to `c`'s type (a mean's
+        part: one row, the rebuilt mean `a` in the type of Spark's avg)."""
         view = f"__scaffolder_part_{part.name}"
+        if part.name in self.means:
+            value, typ = self.means[part.name]
+            self.spark.createDataFrame([(value,)], f"a {typ}").createOrReplaceTempView(view)
+            return view
         arrow = self.con.sql(f"SELECT * FROM {self.st.table(part.name)}").to_arrow_table()
         self.spark.createDataFrame(arrow).createOrReplaceTempView(view + "_text")
         column = "v" if part.kind == "distinct" else "m"

@@ -157,6 +157,26 @@ def test_a_catalog_table_counts_as_on_duckdb(remote: str, data: dict[str, str], 
     assert _answers(doc) == _duckdb(data, "full")
 
 
+def test_state_with_a_file_uri_lists_through_the_server(remote: str, data: dict[str, str], tmp_path: Path) -> None:
+    """`--state` with a SOURCE URI over Connect: the server lists (binaryFile) and hashes the files, the
+    integer and decimal means are rebuilt from STATE; each run answers as a full Connect run does."""
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    source, state = f"file://{folder}/*.parquet", str(tmp_path / "state.duckdb")
+    for step, name in enumerate(("a", "b")):
+        (folder / f"{name}.parquet").write_bytes(Path(data["full"]).read_bytes())
+        doc = _connect(remote, data["contract"], source, "--state", state)
+        full = _connect(remote, data["contract"], source)
+        assert doc["rows"] == full["rows"] == 8 * (step + 1)
+        assert _answers(doc) == _answers(full)
+        assert {c["id"]: c.get("observed") for c in doc["checks"]} == {c["id"]: c.get("observed") for c in full["checks"]}
+        run = doc["incremental"]
+        assert run["mode"] == ("full" if step == 0 else "incremental")
+        assert run["read"] == [f"file:{folder}/{name}.parquet"]  # the first run: every file (a)
+        if step:
+            assert set(run["read_every_file"]) == {"f_mean"}  # the float mean; dec_mean and id_mean combine
+
+
 def test_a_hostile_contract_counts_right_and_touches_nothing(remote: str, tmp_path: Path) -> None:
     parquet = _write_with_backticks(tmp_path)
     files = sorted(p for p in tmp_path.iterdir() if p.is_file())
