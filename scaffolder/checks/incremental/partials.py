@@ -173,8 +173,8 @@ STRING_TYPES = ("VARCHAR", "BLOB")
 
 
 def create_sql(part: Part, table: str, batch: str, columns: list[tuple[str, str]]) -> list[str]:
-    """Statements creating the part's table in STATE from its first batch (`columns`: the batch's
-    names and DuckDB types).
+    """Statements creating the part's table in STATE from its first batch (`columns`: a key batch's
+    names and DuckDB types; the other parts take the batch's).
 
     A key index stores its text keys with ZSTD: DuckDB's default for strings (dictionary + FSST)
     spent most of each run's checkpoint analysing the new keys (48 of 55 ms for 100k keys), ZSTD

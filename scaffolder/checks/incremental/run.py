@@ -362,12 +362,12 @@ class _Run:
         # side by side only for the new files (often one row group, one thread each), not for every file (each
         # statement is parallel there already, and two hash tables of every key would be held at once); never
         # for a snapshot, whose Arrow data is registered with self.con only
-        apart = {"side_by_side": grows and self.snap is None}
+        side = grows and self.snap is None
         errors = run_all(self.con, [*jobs, *(self._batch_job(p, relation, grows) for p in alone)], (duckdb.Error,),
-                         **apart)
+                         side_by_side=side)
         if together and errors[0] is not None:
             alone, errors = together, run_all(self.con, [self._batch_job(p, relation, grows) for p in together],
-                                              (duckdb.Error,), **apart)
+                                              (duckdb.Error,), side_by_side=side)
         else:
             errors = errors[len(jobs):]
         for part, exc in zip(alone, errors, strict=True):
@@ -420,8 +420,9 @@ class _Run:
         """The statements adding the batch table `batch` to the part's table in STATE (creating it
         unless it `exists`)."""
         table = self.st.table(part.name)
-        if not exists:
-            columns = [(r[0], r[1]) for r in self.con.execute(f"DESCRIBE SELECT * FROM {batch}").fetchall()]
+        if not exists:  # a key index is created with its columns' types (create_sql), the others from the batch
+            columns = ([(r[0], r[1]) for r in self.con.execute(f"DESCRIBE SELECT * FROM {batch}").fetchall()]
+                       if part.kind == "keys" else [])
             return create_sql(part, table, batch, columns)
         hits = f"{batch}_hits" if part.kind == "keys" else None
         if hits and not self.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]:
